@@ -1,0 +1,80 @@
+"""Import every built function's handler from .aws-sam/build in a fresh interpreter of the runtime's Python."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from vpc_remediator.cli.template import functions, load_template
+
+BUILD = Path(".aws-sam/build")
+
+IMPORT_HANDLER = """
+import importlib, sys
+module, _, attribute = sys.argv[1].rpartition(".")
+handler = getattr(importlib.import_module(module), attribute)
+assert callable(handler), sys.argv[1]
+print(f"imported {sys.argv[1]} with Python {sys.version.split()[0]}")
+"""
+
+
+def find_python(version: str) -> str | None:
+    """An interpreter of that version: pythonX.Y on PATH, else one that pyenv has installed."""
+    candidates = [shutil.which(f"python{version}")]
+    pyenv = shutil.which("pyenv")
+    if pyenv:
+        listed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True, check=False).stdout
+        for installed in sorted(listed.split(), reverse=True):
+            if installed.startswith(f"{version}."):
+                root = subprocess.run([pyenv, "prefix", installed], capture_output=True, text=True, check=False)
+                candidates.append(str(Path(root.stdout.strip()) / "bin" / "python3"))
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys; print(sys.version)"], capture_output=True, check=False)
+        if probe.returncode == 0 and probe.stdout.decode().startswith(version):
+            return candidate
+    return None
+
+
+def main() -> int:
+    """Exit non-zero when a handler does not import."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--python-version", required=True)
+    version = parser.parse_args().python_version
+    python = find_python(version)
+    if python is None:
+        print(f"smoke: no Python {version} on this machine, skipped")
+        return 0
+    template = load_template(BUILD / "template.yaml")
+    layers = [
+        BUILD / name / "python"
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::LayerVersion"
+    ]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "STACK_NAME": "smoke",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    failures = 0
+    for name, properties in functions(template).items():
+        code = BUILD / str(properties["CodeUri"])
+        env["PYTHONPATH"] = os.pathsep.join(str(path.resolve()) for path in [code, *layers])
+        result = subprocess.run(
+            [python, "-S", "-c", IMPORT_HANDLER, properties["Handler"]],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print(f"smoke {name}: {(result.stdout or result.stderr).strip().splitlines()[-1]}")
+        failures += result.returncode != 0
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One adapter per AWS service: clients injected, ClientError translated into domain errors."""

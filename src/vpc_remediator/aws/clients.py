@@ -1,0 +1,33 @@
+"""The one place clients are made: adaptive retries and a user agent naming the app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from vpc_remediator import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+
+# Adaptive mode adds client-side rate limiting on top of retries: a burst of events must not throttle the account.
+CLIENT_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 8},
+    user_agent_extra=f"{APP_NAME}/{__version__}",
+    connect_timeout=5,
+    read_timeout=20,
+)
+
+
+class ClientFactory:
+    """Creates boto3 clients for one region; boto3 honours AWS_ENDPOINT_URL, so moto servers work unchanged."""
+
+    def __init__(self, region: str | None = None, session: boto3.Session | None = None) -> None:
+        self._session = session or boto3.Session()
+        self._region = region
+
+    def ec2(self) -> EC2Client:
+        """An EC2 client."""
+        return self._session.client("ec2", region_name=self._region, config=CLIENT_CONFIG)

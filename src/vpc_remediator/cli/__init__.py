@@ -1,0 +1,1 @@
+"""The local command (not shipped in the Lambda zip): demo, handle, audit."""

@@ -1,0 +1,84 @@
+"""`vpc-remediator`: handle event files, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vpc_remediator.cli.local import LocalRuntime, default_stack_name, find_project_file, handle_event
+from vpc_remediator.cli.render import json_lines, summary
+from vpc_remediator.cli.router import Router
+from vpc_remediator.domain.errors import InvalidEventError, RemediatorError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vpc-remediator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    handle = commands.add_parser("handle", help="route EventBridge event files through template.yaml's rules")
+    handle.add_argument("events", nargs="+", type=Path, metavar="EVENT_FILE")
+    handle.add_argument("--dry-run", action="store_true", help="report what would be done, change nothing")
+    handle.add_argument("--json", action="store_true", help="one JSON object per report on stdout")
+    handle.add_argument("--stack-name", default=None, help="the deployed stack's name (samconfig.toml's)")
+    handle.add_argument("--template", type=Path, default=None, help="template.yaml to take the rules from")
+    handle.add_argument("--verbose", action="store_true", help="the functions' logs on stderr")
+
+    commands.add_parser("demo", help="run the remediator against a simulated AWS account (moto, in-process)")
+    return parser
+
+
+def _load_event(path: Path) -> dict[str, object]:
+    try:
+        event = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidEventError(f"{path}: cannot read it: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidEventError(f"{path}: not JSON: {exc}") from exc
+    if not isinstance(event, dict):
+        raise InvalidEventError(f"{path}: not an EventBridge event: a JSON object is expected")
+    return event
+
+
+def run_handle(args: argparse.Namespace) -> int:
+    """Handle each file in turn; a file that is not a valid event stops the run with its name."""
+    stack_name = args.stack_name or default_stack_name()
+    LocalRuntime(stack_name=stack_name, dry_run=args.dry_run, verbose=args.verbose).configure()
+    router = Router.from_template(args.template or find_project_file("template.yaml"), stack_name)
+    for path in args.events:
+        event = _load_event(path)
+        try:
+            reports = handle_event(router, event)
+        except InvalidEventError as exc:
+            raise InvalidEventError(f"{path}: {exc}") from exc
+        except RemediatorError as exc:
+            # In Lambda this failure is retried and then kept in the failed-events queue; here, say so and stop.
+            raise RemediatorError(f"{path}: not handled: {exc}") from exc
+        if args.json:
+            print(json_lines(reports), flush=True)
+        else:
+            print(f"{path}:")
+            print("\n".join(summary(report) for report in reports), flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `vpc-remediator` command."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "handle":
+            return run_handle(args)
+        from vpc_remediator.cli.demo import run_demo  # noqa: PLC0415  (moto is slow to import)
+
+        return run_demo()
+    except InvalidEventError as exc:
+        print(f"vpc-remediator: error: {exc}", file=sys.stderr)
+        return 2
+    except RemediatorError as exc:
+        print(f"vpc-remediator: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

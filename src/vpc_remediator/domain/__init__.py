@@ -1,0 +1,1 @@
+"""Pure rules: no boto3, botocore or Powertools here (ruff TID251 enforces it)."""

@@ -1,0 +1,63 @@
+"""Report, Action and Outcome: the value every decision becomes (logged, returned, stored, shown in Slack)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """What happened to one resource."""
+
+    COMPLIANT = "compliant"
+    REMEDIATED = "remediated"
+    WOULD_REMEDIATE = "would-remediate"
+    NEEDS_NAT = "needs-nat"
+    BLOCKED = "blocked"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One AWS API call, made or planned, with the AWS CLI command that reverts it."""
+
+    api: str
+    params: dict[str, Any]
+    undo: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One decision about one resource."""
+
+    resource: str
+    kind: str
+    outcome: Outcome
+    reason: str
+    actions: tuple[Action, ...] = ()
+    event_id: str | None = None
+    actor: str | None = None
+    account: str | None = None
+    region: str | None = None
+    event_name: str | None = None
+    event_time: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the shape the CLI prints and the Lambda returns."""
+        data = asdict(self)
+        data["outcome"] = self.outcome.value
+        data["actions"] = [asdict(action) for action in self.actions]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Inverse of to_dict (reports travel through queues as JSON)."""
+        fields = dict(data)
+        fields["outcome"] = Outcome(fields["outcome"])
+        fields["actions"] = tuple(Action(**action) for action in fields.get("actions", ()))
+        known = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in fields.items() if key in known})

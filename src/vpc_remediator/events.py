@@ -1,0 +1,123 @@
+"""EventBridge event → typed Trigger, and the table of CloudTrail calls each function reacts to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from vpc_remediator.domain.errors import InvalidEventError
+
+CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
+STACK_STATUS_DETAIL_TYPE = "CloudFormation Stack Status Change"
+
+# Successful EC2 calls that can break the default VPC.
+DEFAULT_VPC_BREAKING_CALLS = frozenset(
+    {
+        "DeleteVpc",
+        "DeleteSubnet",
+        "DetachInternetGateway",
+        "DeleteInternetGateway",
+        "DeleteRoute",
+        "ReplaceRoute",
+        "DisassociateRouteTable",
+        "ReplaceRouteTableAssociation",
+    }
+)
+# EC2 records its error codes with a "Client." prefix; other services do not.
+NO_DEFAULT_VPC_ERROR_CODES = frozenset({"VPCIdNotSpecified", "Client.VPCIdNotSpecified"})
+NO_DEFAULT_SUBNET_ERROR_CODES = frozenset({"MissingInput", "Client.MissingInput"})
+NO_DEFAULT_SUBNET_MESSAGE = "No subnets found for the default VPC"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What happened, who did it, where: the parts of an event the rules use."""
+
+    event_id: str
+    source: str
+    detail_type: str
+    account: str
+    region: str
+    time: str
+    event_source: str | None = None
+    event_name: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    actor: str | None = None
+    role_name: str | None = None
+    invoked_by: str | None = None
+    request: Mapping[str, Any] = field(default_factory=dict)
+    response: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """The recorded call failed."""
+        return self.error_code is not None
+
+    def is_own_call(self, stack_name: str) -> bool:
+        """Made by one of the stack's roles, whose names all start with '<stack name>-' (loop guard)."""
+        prefix = f"{stack_name}-"
+        if self.role_name is not None and self.role_name.startswith(prefix):
+            return True
+        return self.actor is not None and f":assumed-role/{prefix}" in self.actor
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def parse_event(event: Any) -> Trigger:
+    """Validate an EventBridge event and extract its Trigger; raise InvalidEventError naming what is wrong."""
+    if not isinstance(event, Mapping):
+        raise InvalidEventError("an EventBridge event must be a JSON object")
+    missing = [key for key in ("id", "source", "detail-type", "account", "region", "detail") if key not in event]
+    if missing:
+        raise InvalidEventError(f"not an EventBridge event: missing {', '.join(missing)}")
+    detail = event["detail"]
+    if not isinstance(detail, Mapping):
+        raise InvalidEventError("not an EventBridge event: 'detail' must be an object")
+    identity = _mapping(detail.get("userIdentity"))
+    issuer = _mapping(_mapping(identity.get("sessionContext")).get("sessionIssuer"))
+    is_cloudtrail = event["detail-type"] == CLOUDTRAIL_DETAIL_TYPE
+    if is_cloudtrail and not detail.get("eventName"):
+        raise InvalidEventError("CloudTrail event without detail.eventName")
+    return Trigger(
+        # CloudTrail's eventID survives re-delivery; EventBridge's id is the fallback for other events.
+        event_id=str(detail.get("eventID") or event["id"]),
+        source=str(event["source"]),
+        detail_type=str(event["detail-type"]),
+        account=str(event["account"]),
+        region=str(event["region"]),
+        time=str(event.get("time") or detail.get("eventTime") or ""),
+        event_source=detail.get("eventSource"),
+        event_name=detail.get("eventName"),
+        error_code=detail.get("errorCode"),
+        error_message=detail.get("errorMessage"),
+        actor=identity.get("arn") or identity.get("invokedBy") or identity.get("principalId"),
+        role_name=issuer.get("userName"),
+        invoked_by=identity.get("invokedBy") or detail.get("invokedBy"),
+        request=_mapping(detail.get("requestParameters")),
+        response=_mapping(detail.get("responseElements")),
+        detail=detail,
+    )
+
+
+def default_vpc_relevance(trigger: Trigger) -> str | None:
+    """Why this trigger calls for a default-VPC check, or None when it does not."""
+    if trigger.detail_type == STACK_STATUS_DETAIL_TYPE:
+        status = _mapping(trigger.detail.get("status-details")).get("status")
+        return f"the stack reached {status}" if status else None
+    if trigger.detail_type != CLOUDTRAIL_DETAIL_TYPE:
+        return None
+    if trigger.failed:
+        message = trigger.error_message or ""
+        if trigger.error_code in NO_DEFAULT_VPC_ERROR_CODES:
+            return f"{trigger.event_name} failed with {trigger.error_code}: {message or 'No default VPC'}"
+        if trigger.error_code in NO_DEFAULT_SUBNET_ERROR_CODES and message.startswith(NO_DEFAULT_SUBNET_MESSAGE):
+            return f"{trigger.event_name} failed: {message}"
+        return None
+    if trigger.event_source == "ec2.amazonaws.com" and trigger.event_name in DEFAULT_VPC_BREAKING_CALLS:
+        return f"{trigger.event_name} can break the default VPC"
+    return None

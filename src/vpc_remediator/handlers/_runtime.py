@@ -1,0 +1,45 @@
+"""Idempotency on the CloudTrail eventID, on in Lambda (IDEMPOTENCY_TABLE set), off in the CLI and tests."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.settings import get_settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+Handler = Callable[[dict[str, Any], "LambdaContext"], Any]
+
+# CloudTrail's eventID survives EventBridge re-delivery; other events (stack status, schedules) use their id.
+EVENT_KEY = "detail.eventID || id"
+# CloudTrail may deliver the same call again hours later; a day covers it.
+IDEMPOTENCY_SECONDS = 24 * 3600
+
+
+@functools.cache
+def _guarded(handler: Handler, table: str) -> Handler:
+    from aws_lambda_powertools.utilities.idempotency import (  # noqa: PLC0415  (only in Lambda)
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent,
+    )
+
+    config = IdempotencyConfig(event_key_jmespath=EVENT_KEY, expires_after_seconds=IDEMPOTENCY_SECONDS)
+    guarded: Handler = idempotent(persistence_store=DynamoDBPersistenceLayer(table_name=table), config=config)(handler)
+    return guarded
+
+
+def idempotent_on_event_id(handler: Handler) -> Handler:
+    """Run the handler at most once per event (by eventID) when an idempotency table is configured."""
+
+    @functools.wraps(handler)
+    def wrapper(event: dict[str, Any], context: LambdaContext) -> Any:
+        table = get_settings().idempotency_table
+        if table is None:
+            return handler(event, context)
+        return _guarded(handler, table)(event, context)
+
+    return wrapper

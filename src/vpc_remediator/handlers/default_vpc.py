@@ -1,0 +1,27 @@
+"""DefaultVpcFunction: make sure the region's default VPC exists and works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from vpc_remediator.handlers._runtime import idempotent_on_event_id
+from vpc_remediator.observability import logger, metrics, record, tracer
+from vpc_remediator.remediation.default_vpc import on_default_vpc_event
+from vpc_remediator.settings import get_settings
+
+get_settings()  # validate configuration at cold start: a bad parameter fails loudly here
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@idempotent_on_event_id
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
+    """EventBridge → one default-VPC report."""
+    reports = on_default_vpc_event(event, get_settings())
+    for report in reports:
+        record(report)
+    return [report.to_dict() for report in reports]

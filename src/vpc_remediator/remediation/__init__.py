@@ -1,0 +1,1 @@
+"""Use cases: read → decide (domain) → apply unless dry run → verify → report."""

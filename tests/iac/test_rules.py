@@ -1,0 +1,83 @@
+"""Every events/ sample through template.yaml's real rules (moto's EventBridge pattern implementation)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vpc_remediator.cli.router import Router
+from vpc_remediator.cli.template import functions, load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+EVENTS = ROOT / "events"
+
+# Which function each sample must reach; None: no rule may match it.
+EXPECTED_ROUTES: dict[str, str | None] = {
+    "cloudformation/StackStatusChange_create_complete.json": "DefaultVpcFunction",
+    "cloudformation/StackStatusChange_other_stack.json": None,
+    "ec2/DeleteVpc.json": "DefaultVpcFunction",
+    "ec2/DeleteVpc_iam_user.json": "DefaultVpcFunction",
+    "ec2/DeleteSubnet.json": "DefaultVpcFunction",
+    "ec2/DeleteSubnet_failed.json": None,
+    "ec2/DeleteSubnet_own_role.json": None,
+    "ec2/DetachInternetGateway.json": "DefaultVpcFunction",
+    "ec2/DeleteInternetGateway.json": "DefaultVpcFunction",
+    "ec2/DeleteRoute.json": "DefaultVpcFunction",
+    "ec2/ReplaceRoute.json": "DefaultVpcFunction",
+    "ec2/DisassociateRouteTable.json": "DefaultVpcFunction",
+    "ec2/ReplaceRouteTableAssociation.json": "DefaultVpcFunction",
+    "ec2/RunInstances_no_default_vpc.json": "DefaultVpcFunction",
+    "ec2/RunInstances_no_default_subnets.json": "DefaultVpcFunction",
+    "ec2/RunInstances_failed_other.json": None,
+}
+
+
+def all_samples() -> list[str]:
+    return sorted(str(path.relative_to(EVENTS)) for path in EVENTS.rglob("*.json"))
+
+
+def load(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return event
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router.from_template(TEMPLATE, "vpc-remediator")
+
+
+def test_every_sample_has_an_expected_route() -> None:
+    assert sorted(EXPECTED_ROUTES) == all_samples()
+
+
+@pytest.mark.parametrize("name", all_samples())
+def test_each_sample_reaches_exactly_its_function(router: Router, name: str) -> None:
+    matched = {rule.function for rule in router.matching(load(name))}
+    expected = EXPECTED_ROUTES[name]
+    assert matched == ({expected} if expected else set())
+
+
+def test_the_own_role_exclusion_follows_the_stack_name() -> None:
+    renamed = Router.from_template(TEMPLATE, "other-stack")
+    event = load("ec2/DeleteSubnet_own_role.json")
+    assert [rule.function for rule in renamed.matching(event)] == ["DefaultVpcFunction"]
+
+
+def test_every_rule_has_a_failed_call_guard_or_matches_failures_on_purpose() -> None:
+    template = load_template(TEMPLATE)
+    for name, properties in functions(template).items():
+        for event_name, event in properties.get("Events", {}).items():
+            detail = event["Properties"]["Pattern"].get("detail", {})
+            if event["Properties"]["Pattern"].get("detail-type") == ["AWS API Call via CloudTrail"]:
+                assert "errorCode" in detail or "$or" in detail, f"{name}.{event_name} must say which errors it takes"
+
+
+def test_every_handler_in_the_template_exists() -> None:
+    for properties in functions(load_template(TEMPLATE)).values():
+        module, _, attribute = properties["Handler"].rpartition(".")
+        assert callable(getattr(importlib.import_module(module), attribute))

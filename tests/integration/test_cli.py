@@ -1,0 +1,129 @@
+"""`vpc-remediator handle` and `demo` as a user runs them: a real process against a moto server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from tests.integration.conftest import REGION, default_vpc_picture, delete_default_vpc, make_default_vpc_work
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events"
+CLI = [sys.executable, "-m", "vpc_remediator.cli.main"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def moto_server() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    # moto keeps its accounts in process-wide state: start every test from a fresh one.
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_ec2(moto_server: str) -> Any:
+    client = boto3.client("ec2", region_name=REGION, endpoint_url=moto_server)
+    make_default_vpc_work(client)
+    return client
+
+
+def run_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
+    return subprocess.run([*CLI, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def reports(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_handle_recreates_a_deleted_default_vpc_and_prints_the_report(moto_server: str, server_ec2: Any) -> None:
+    delete_default_vpc(server_ec2)
+    result = run_cli(moto_server, "handle", "--json", str(EVENTS / "ec2/DeleteVpc.json"))
+    assert result.returncode == 0, result.stderr
+    (report,) = reports(result.stdout)
+    picture = default_vpc_picture(server_ec2)
+    assert report["outcome"] == "remediated"
+    assert {"resource", "kind", "outcome", "reason", "actions", "event_id", "account", "region"} <= set(report)
+    assert picture["vpc"] and report["resource"].endswith(picture["vpc"])
+    assert len(picture["zones"]) == len(server_ec2.describe_availability_zones()["AvailabilityZones"])
+    assert picture["route_target"] == picture["igws"][0]
+
+
+def test_handle_dry_run_changes_nothing(moto_server: str, server_ec2: Any) -> None:
+    delete_default_vpc(server_ec2)
+    result = run_cli(moto_server, "handle", "--json", "--dry-run", str(EVENTS / "ec2/DeleteVpc.json"))
+    assert result.returncode == 0, result.stderr
+    (report,) = reports(result.stdout)
+    assert report["outcome"] == "would-remediate"
+    assert default_vpc_picture(server_ec2) == {"vpc": None}
+
+
+def test_handle_ignores_own_role_and_failed_calls_with_a_reason(moto_server: str, server_ec2: Any) -> None:
+    delete_default_vpc(server_ec2)
+    files = [str(EVENTS / "ec2/DeleteSubnet_own_role.json"), str(EVENTS / "ec2/DeleteSubnet_failed.json")]
+    result = run_cli(moto_server, "handle", "--json", *files)
+    assert result.returncode == 0, result.stderr
+    own, failed = reports(result.stdout)
+    assert own["outcome"] == failed["outcome"] == "ignored"
+    assert "role" in own["reason"]
+    assert "Client.InvalidSubnetID.NotFound" in failed["reason"]
+    assert default_vpc_picture(server_ec2) == {"vpc": None}
+
+
+def test_handle_prints_a_readable_summary_without_json(moto_server: str, server_ec2: Any) -> None:
+    result = run_cli(moto_server, "handle", str(EVENTS / "ec2/DeleteRoute.json"))
+    assert result.returncode == 0, result.stderr
+    assert "default-vpc" in result.stdout
+    assert "the default VPC works" in result.stdout
+
+
+def test_handle_names_the_file_that_is_not_an_event(moto_server: str, tmp_path: Path) -> None:
+    bad = tmp_path / "not-an-event.json"
+    bad.write_text(json.dumps({"hello": "world"}))
+    result = run_cli(moto_server, "handle", str(bad))
+    assert result.returncode != 0
+    assert "not-an-event.json" in result.stderr
+    assert "not an EventBridge event" in result.stderr
+
+
+def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text("{")
+    result = run_cli(moto_server, "handle", str(bad))
+    assert result.returncode != 0
+    assert "broken.json" in result.stderr
+
+
+def test_demo_shows_the_default_vpc_recreated_and_repaired() -> None:
+    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "[FIXED] default-vpc" in result.stdout
+    assert "ec2:CreateDefaultVpc" in result.stdout
+    assert "ec2:CreateDefaultSubnet" in result.stdout
+    after = result.stdout.rsplit("=== After", 1)[1]
+    assert "default VPC: none" not in after
+    assert "internet gateway: none" not in after

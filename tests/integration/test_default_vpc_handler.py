@@ -1,0 +1,159 @@
+"""DefaultVpcFunction's handler against a simulated account."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from tests.integration.conftest import (
+    REGION,
+    all_zones,
+    default_vpc_id,
+    default_vpc_picture,
+    delete_default_vpc,
+    delete_gateway,
+    delete_last_default_subnet,
+)
+from vpc_remediator.cli.local import LocalContext
+from vpc_remediator.handlers.default_vpc import lambda_handler
+from vpc_remediator.remediation.default_vpc import on_default_vpc_event
+from vpc_remediator.settings import Settings, get_settings
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def sample(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
+    return event
+
+
+def invoke(event: dict[str, Any]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = lambda_handler(event, LocalContext("DefaultVpcFunction"))
+    return result
+
+
+def test_a_deleted_default_vpc_is_recreated_and_works(ec2: Any) -> None:
+    delete_default_vpc(ec2)
+    (report,) = invoke(sample("ec2/DeleteVpc"))
+    picture = default_vpc_picture(ec2)
+    assert report["outcome"] == "remediated"
+    assert report["kind"] == "default-vpc"
+    assert picture["vpc"] is not None
+    assert report["resource"].endswith(picture["vpc"])
+    assert picture["zones"] == all_zones(ec2)
+    assert len(picture["igws"]) == 1
+    assert picture["route_target"] == picture["igws"][0]
+    assert report["actions"][0]["api"] == "ec2:CreateDefaultVpc"
+    assert all(action["undo"] for action in report["actions"])
+
+
+def test_a_deleted_subnet_and_gateway_are_put_back_in_the_same_vpc(ec2: Any) -> None:
+    vpc_before = default_vpc_id(ec2)
+    subnet = delete_last_default_subnet(ec2)
+    delete_gateway(ec2)
+    (report,) = invoke(sample("ec2/DeleteSubnet"))
+    picture = default_vpc_picture(ec2)
+    assert report["outcome"] == "remediated"
+    assert picture["vpc"] == vpc_before
+    assert subnet["AvailabilityZone"] in picture["zones"]
+    assert picture["zones"] == all_zones(ec2)
+    assert picture["route_target"] == picture["igws"][0]
+    assert {"ec2:CreateDefaultSubnet", "ec2:CreateInternetGateway", "ec2:AttachInternetGateway"} <= {
+        action["api"] for action in report["actions"]
+    }
+
+
+def test_a_working_default_vpc_is_compliant_and_untouched(ec2: Any) -> None:
+    before = default_vpc_picture(ec2)
+    (report,) = invoke(sample("ec2/DeleteRoute"))
+    assert report["outcome"] == "compliant"
+    assert report["actions"] == []
+    assert default_vpc_picture(ec2) == before
+
+
+def test_dry_run_changes_nothing_and_says_would_remediate(ec2: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRY_RUN", "true")
+    get_settings.cache_clear()
+    delete_default_vpc(ec2)
+    (report,) = invoke(sample("ec2/RunInstances_no_default_vpc"))
+    assert report["outcome"] == "would-remediate"
+    assert [action["api"] for action in report["actions"]] == ["ec2:CreateDefaultVpc"]
+    assert default_vpc_picture(ec2) == {"vpc": None}
+
+
+def test_calls_of_the_stacks_own_roles_are_ignored_even_when_delivered(ec2: Any) -> None:
+    delete_default_vpc(ec2)
+    (report,) = invoke(sample("ec2/DeleteSubnet_own_role"))
+    assert report["outcome"] == "ignored"
+    assert "own role" in report["reason"]
+    assert default_vpc_picture(ec2) == {"vpc": None}
+
+
+def test_a_failure_other_than_no_default_vpc_is_ignored(ec2: Any) -> None:
+    delete_default_vpc(ec2)
+    (report,) = invoke(sample("ec2/RunInstances_failed_other"))
+    assert report["outcome"] == "ignored"
+    assert "Client.UnauthorizedOperation" in report["reason"]
+    assert default_vpc_picture(ec2) == {"vpc": None}
+
+
+def test_the_off_switch_skips(ec2: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MANAGE_DEFAULT_VPC", "false")
+    get_settings.cache_clear()
+    delete_default_vpc(ec2)
+    (report,) = invoke(sample("ec2/DeleteVpc"))
+    assert report["outcome"] == "skipped"
+    assert "ManageDefaultVpc" in report["reason"]
+    assert default_vpc_picture(ec2) == {"vpc": None}
+
+
+class _StubbedClients:
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def ec2(self) -> Any:
+        return self._client
+
+
+def test_an_scp_that_forbids_default_vpcs_gives_a_blocked_report_not_a_retry() -> None:
+    client = boto3.client("ec2", region_name=REGION)
+    stubber = Stubber(client)
+    stubber.add_response("describe_vpcs", {"Vpcs": []})
+    stubber.add_client_error(
+        "create_default_vpc", "UnauthorizedOperation", "explicit deny in a service control policy", 403
+    )
+    stubber.add_response("describe_vpcs", {"Vpcs": []})
+    with stubber:
+        (report,) = on_default_vpc_event(
+            sample("ec2/DeleteVpc"),
+            Settings(stack_name="vpc-remediator"),
+            _StubbedClients(client),  # type: ignore[arg-type]
+        )
+    assert report.outcome == "blocked"
+    assert "service control policy" in report.reason
+    stubber.assert_no_pending_responses()
+
+
+def test_the_same_cloudtrail_event_is_handled_once(ec2: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="idempotency",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("IDEMPOTENCY_TABLE", "idempotency")
+    get_settings.cache_clear()
+    event = sample("ec2/DeleteVpc")
+    delete_default_vpc(ec2)
+    first = invoke(event)
+    delete_default_vpc(ec2)
+    redelivered = dict(event, id="another-eventbridge-delivery-id")
+    second = invoke(redelivered)
+    assert second == first
+    assert default_vpc_picture(ec2) == {"vpc": None}
