@@ -10,6 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.settings import get_settings
 
 REGION = "us-east-1"
@@ -52,16 +53,6 @@ def main_route_table(ec2: Any, vpc_id: str) -> dict[str, Any]:
     filters = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
     table: dict[str, Any] = ec2.describe_route_tables(Filters=filters)["RouteTables"][0]
     return table
-
-
-def make_default_vpc_work(ec2: Any) -> None:
-    """moto's default VPC lacks the internet gateway and route that AWS creates."""
-    vpc_id = default_vpc_id(ec2)
-    assert vpc_id
-    igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
-    table = main_route_table(ec2, vpc_id)
-    ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
 
 
 def delete_default_vpc(ec2: Any) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.aws.errors import translated
-from vpc_remediator.domain.default_vpc import IPV4_ANYWHERE, PENDING, DefaultRoute, DefaultVpcState, Zone, usable_zones
+from vpc_remediator.aws.network import route_target
+from vpc_remediator.domain.default_vpc import PENDING, DefaultRoute, DefaultVpcState, Zone, usable_zones
+from vpc_remediator.domain.network import IPV4_ANYWHERE
 from vpc_remediator.domain.report import Action
 
 if TYPE_CHECKING:
@@ -61,9 +63,7 @@ class DefaultVpcAdapter:
         route = next((r for r in table.get("Routes", []) if r.get("DestinationCidrBlock") == IPV4_ANYWHERE), None)
         default_route = None
         if route is not None:
-            fields: dict[str, Any] = dict(route)
-            target = next((str(fields[key]) for key in _ROUTE_TARGET_KEYS if fields.get(key)), "unknown")
-            default_route = DefaultRoute(target_id=target, state=str(route.get("State", "active")))
+            default_route = DefaultRoute(target_id=route_target(route), state=str(route.get("State", "active")))
         return {"main_route_table_id": table["RouteTableId"], "default_route": default_route}
 
     def apply(self, repair: Action, created: dict[str, str]) -> Action:
@@ -94,17 +94,3 @@ class DefaultVpcAdapter:
                 self._ec2.replace_route(**params)
                 return Action(repair.api, params, undo=repair.undo)
         raise ValueError(f"unknown repair {repair.api}")
-
-
-# Where a route can send traffic, in the order EC2 reports them.
-_ROUTE_TARGET_KEYS = (
-    "GatewayId",
-    "NatGatewayId",
-    "TransitGatewayId",
-    "NetworkInterfaceId",
-    "InstanceId",
-    "VpcPeeringConnectionId",
-    "LocalGatewayId",
-    "CarrierGatewayId",
-    "CoreNetworkArn",
-)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vpc_remediator.domain.network import IPV4_ANYWHERE
 from vpc_remediator.domain.report import Action
 
-IPV4_ANYWHERE = "0.0.0.0/0"
 # Marks a parameter whose value only exists once an earlier repair has run (the id of a new gateway).
 PENDING = "(created by the previous step)"
 

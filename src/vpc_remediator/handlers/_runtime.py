@@ -1,4 +1,4 @@
-"""Idempotency on the CloudTrail eventID, on in Lambda (IDEMPOTENCY_TABLE set), off in the CLI and tests."""
+"""What every handler shares: idempotency on the CloudTrail eventID (on in Lambda, off locally), report output."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from vpc_remediator.domain.report import Report
+from vpc_remediator.observability import record
 from vpc_remediator.settings import get_settings
 
 if TYPE_CHECKING:
@@ -43,3 +45,10 @@ def idempotent_on_event_id(handler: Handler) -> Handler:
         return _guarded(handler, table)(event, context)
 
     return wrapper
+
+
+def emit_reports(reports: list[Report]) -> list[dict[str, Any]]:
+    """Every report leaves the function here: logged, counted, and returned as JSON-ready dicts."""
+    for report in reports:
+        record(report)
+    return [report.to_dict() for report in reports]

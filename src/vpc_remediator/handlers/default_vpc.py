@@ -7,8 +7,8 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vpc_remediator.handlers._runtime import idempotent_on_event_id
-from vpc_remediator.observability import logger, metrics, record, tracer
+from vpc_remediator.handlers._runtime import emit_reports, idempotent_on_event_id
+from vpc_remediator.observability import logger, metrics, tracer
 from vpc_remediator.remediation.default_vpc import on_default_vpc_event
 from vpc_remediator.settings import get_settings
 
@@ -21,7 +21,4 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 @idempotent_on_event_id
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
     """EventBridge → one default-VPC report."""
-    reports = on_default_vpc_event(event, get_settings())
-    for report in reports:
-        record(report)
-    return [report.to_dict() for report in reports]
+    return emit_reports(on_default_vpc_event(event, get_settings()))
