@@ -11,6 +11,8 @@ from vpc_remediator import APP_NAME, __version__
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_sts import STSClient
 
 # Adaptive mode adds client-side rate limiting on top of retries: a burst of events must not throttle the account.
 CLIENT_CONFIG = Config(
@@ -31,3 +33,16 @@ class ClientFactory:
     def ec2(self) -> EC2Client:
         """An EC2 client."""
         return self._session.client("ec2", region_name=self._region, config=CLIENT_CONFIG)
+
+    def lambda_(self) -> LambdaClient:
+        """A Lambda client."""
+        return self._session.client("lambda", region_name=self._region, config=CLIENT_CONFIG)
+
+    def sts(self) -> STSClient:
+        """An STS client."""
+        return self._session.client("sts", region_name=self._region, config=CLIENT_CONFIG)
+
+    @property
+    def region(self) -> str | None:
+        """The region the clients are made for (the session's own when none was given)."""
+        return self._region or self._session.region_name

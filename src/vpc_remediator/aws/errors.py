@@ -7,9 +7,21 @@ from contextlib import contextmanager
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from vpc_remediator.domain.errors import AccessDeniedError, AwsCallError, ResourceNotFoundError
+from vpc_remediator.domain.errors import (
+    AccessDeniedError,
+    AwsCallError,
+    ConcurrentChangeError,
+    ResourceNotFoundError,
+)
 
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException"}
+# The thing we were about to create already exists: a concurrent repair got there first.
+_ALREADY_DONE = {
+    "DefaultVpcAlreadyExists",
+    "DefaultSubnetAlreadyExistsInAvailabilityZone",
+    "RouteAlreadyExists",
+    "Resource.AlreadyAssociated",
+}
 _NOT_FOUND_SUFFIXES = (".NotFound", "NotFoundException", "NotFound")
 
 
@@ -28,6 +40,8 @@ def translated(api: str) -> Iterator[None]:
         message = str(exc.response.get("Error", {}).get("Message", exc))
         if code in _DENIED:
             raise AccessDeniedError(api, message) from exc
+        if code in _ALREADY_DONE:
+            raise ConcurrentChangeError(f"{api}: {message}") from exc
         if code.endswith(_NOT_FOUND_SUFFIXES):
             raise ResourceNotFoundError(f"{api}: {message}") from exc
         raise AwsCallError(f"{api} failed with {code}: {message}") from exc

@@ -53,6 +53,16 @@ class LocalContext:
         return 900_000
 
 
+class _CurrentStderr:
+    """Whatever sys.stderr is at the time of writing (it may be replaced after configuration)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 @dataclass(frozen=True)
 class LocalRuntime:
     """Settings of a local run, applied as the environment variables the template sets in Lambda."""
@@ -83,7 +93,7 @@ class LocalRuntime:
         logger.setLevel(logging.DEBUG if self.verbose else logging.WARNING)
         for handler in logger.handlers:
             if isinstance(handler, logging.StreamHandler):
-                handler.setStream(sys.stderr)
+                handler.setStream(_CurrentStderr())
 
 
 def invoke(handler_path: str, function_name: str, event: Mapping[str, Any]) -> list[dict[str, Any]]:

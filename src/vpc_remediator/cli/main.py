@@ -1,4 +1,4 @@
-"""`vpc-remediator`: handle event files, run the demo."""
+"""`vpc-remediator`: handle event files, audit a region, run the demo."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     handle.add_argument("--stack-name", default=None, help="the deployed stack's name (samconfig.toml's)")
     handle.add_argument("--template", type=Path, default=None, help="template.yaml to take the rules from")
     handle.add_argument("--verbose", action="store_true", help="the functions' logs on stderr")
+
+    audit = commands.add_parser("audit", help="sweep the region of your credentials (dry run unless --apply)")
+    audit.add_argument("--apply", action="store_true", help="make the changes (default: report them only)")
+    audit.add_argument("--json", action="store_true", help="one JSON object per report on stdout")
+    audit.add_argument(
+        "--stack-name", default=None, help="the deployed stack's name, whose own roles are never touched"
+    )
 
     commands.add_parser("demo", help="run the remediator against a simulated AWS account (moto, in-process)")
     return parser
@@ -69,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "handle":
             return run_handle(args)
+        if args.command == "audit":
+            from vpc_remediator.cli.audit import run_audit  # noqa: PLC0415
+
+            run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
+            return 0
         from vpc_remediator.cli.demo import run_demo  # noqa: PLC0415  (moto is slow to import)
 
         return run_demo()

@@ -57,6 +57,9 @@ def resolve(node: Any, pseudo: Mapping[str, str]) -> Any:
     return {key: resolve(value, pseudo) for key, value in node.items()}
 
 
+SCHEDULED_EVENT_PATTERN: dict[str, Any] = {"source": ["aws.events"], "detail-type": ["Scheduled Event"]}
+
+
 @dataclass(frozen=True)
 class Rule:
     """One EventBridge rule of a function: its pattern (pseudo-parameters unresolved) and target handler."""
@@ -68,7 +71,7 @@ class Rule:
 
 
 def eventbridge_rules(template: Mapping[str, Any]) -> list[Rule]:
-    """Every EventBridgeRule event of every AWS::Serverless::Function, in template order."""
+    """Every EventBridgeRule and Schedule event of every AWS::Serverless::Function, in template order."""
     rules = []
     for logical_id, resource in template.get("Resources", {}).items():
         if resource.get("Type") != "AWS::Serverless::Function":
@@ -78,6 +81,9 @@ def eventbridge_rules(template: Mapping[str, Any]) -> list[Rule]:
             if event.get("Type") == "EventBridgeRule":
                 pattern = event.get("Properties", {}).get("Pattern", {})
                 rules.append(Rule(logical_id, name, properties["Handler"], pattern))
+            elif event.get("Type") == "Schedule":
+                # What a schedule rule delivers: an "aws.events" "Scheduled Event".
+                rules.append(Rule(logical_id, name, properties["Handler"], SCHEDULED_EVENT_PATTERN))
     return rules
 
 

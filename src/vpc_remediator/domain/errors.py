@@ -28,3 +28,7 @@ class ResourceNotFoundError(RemediatorError):
 
 class AwsCallError(RemediatorError):
     """An unexpected AWS failure: re-raised so Lambda retries and the DLQ keeps the event."""
+
+
+class ConcurrentChangeError(RemediatorError):
+    """Someone else made the same change meanwhile (another function, a person): read again and re-plan."""

@@ -7,7 +7,7 @@ from typing import Any
 from vpc_remediator.aws.clients import ClientFactory
 from vpc_remediator.aws.ec2 import DefaultVpcAdapter
 from vpc_remediator.domain.default_vpc import DefaultVpcState, describe_problems, plan_repairs
-from vpc_remediator.domain.errors import AccessDeniedError
+from vpc_remediator.domain.errors import AccessDeniedError, ConcurrentChangeError
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.events import default_vpc_relevance, parse_event
 from vpc_remediator.remediation.context import ReportStamp
@@ -46,8 +46,11 @@ def ensure_default_vpc(adapter: DefaultVpcAdapter, stamp: ReportStamp, why: str,
             if not repairs:
                 break
             created: dict[str, str] = {}
-            for repair in repairs:
-                done.append(adapter.apply(repair, created))
+            try:
+                for repair in repairs:
+                    done.append(adapter.apply(repair, created))
+            except ConcurrentChangeError:
+                pass  # another repair (the sweep, a person) got there first: read again and re-plan
             current = adapter.read_state()
     except AccessDeniedError as exc:
         current = adapter.read_state()

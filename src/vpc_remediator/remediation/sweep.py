@@ -1,0 +1,116 @@
+"""The reconciliation sweep: every phase of the region, page by page, under a deadline; one summary report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from vpc_remediator.domain.report import Outcome, Report
+from vpc_remediator.remediation.context import ReportStamp
+
+KIND = "sweep"
+# Most important first: the summary's outcome is the most important one found.
+OUTCOME_ORDER = (
+    Outcome.FAILED,
+    Outcome.BLOCKED,
+    Outcome.NEEDS_NAT,
+    Outcome.REMEDIATED,
+    Outcome.WOULD_REMEDIATE,
+    Outcome.SKIPPED,
+    Outcome.IGNORED,
+    Outcome.COMPLIANT,
+)
+
+
+class Phase(Protocol):
+    """One kind of resource swept page by page; `token` None starts it, a returned None ends it."""
+
+    name: str
+
+    def run_page(self, token: str | None) -> tuple[list[Report], str | None]:
+        """Decide (and apply, unless dry run) for one page of resources."""
+        ...
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a sweep stopped: the phase and the page token inside it (JSON-ready, carried to the next run)."""
+
+    phase: str
+    token: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"phase": self.phase, "token": self.token}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Cursor | None:
+        """Parse a carried cursor; anything malformed starts over (a sweep is always safe to restart)."""
+        if not isinstance(data, dict) or not isinstance(data.get("phase"), str):
+            return None
+        token = data.get("token")
+        return cls(data["phase"], token if isinstance(token, str) else None)
+
+
+@dataclass
+class SweepResult:
+    """The reports of the resources that are not compliant, the counts of all, and where to continue."""
+
+    reports: list[Report] = field(default_factory=list)
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    next_cursor: Cursor | None = None
+
+
+def run_sweep(
+    phases: Iterable[Phase],
+    out_of_time: Callable[[], bool],
+    cursor: Cursor | None = None,
+    on_page: Callable[[str, int], None] | None = None,
+) -> SweepResult:
+    """Run the phases in order from `cursor`; stop cleanly between pages when `out_of_time()` says so."""
+    result = SweepResult()
+    phase_list = list(phases)
+    names = [phase.name for phase in phase_list]
+    start = names.index(cursor.phase) if cursor and cursor.phase in names else 0
+    token = cursor.token if cursor and cursor.phase in names else None
+    for phase in phase_list[start:]:
+        while True:
+            if out_of_time():
+                result.next_cursor = Cursor(phase.name, token)
+                return result
+            reports, token = phase.run_page(token)
+            for report in reports:
+                result.counts[(report.kind, report.outcome.value)] += 1
+                if report.outcome is not Outcome.COMPLIANT:
+                    result.reports.append(report)
+            if on_page is not None:
+                on_page(phase.name, len(reports))
+            if token is None:
+                break
+    return result
+
+
+def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool) -> Report:
+    """One report for the whole sweep: counts per kind and outcome, the most important outcome first."""
+    outcomes = Counter[str]()
+    for (_, outcome), count in result.counts.items():
+        outcomes[outcome] += count
+    worst = next((o for o in OUTCOME_ORDER if outcomes.get(o.value)), Outcome.COMPLIANT)
+    total = sum(outcomes.values())
+    parts = [f"{outcomes[o.value]} {o.value}" for o in OUTCOME_ORDER if outcomes.get(o.value)]
+    reason = f"swept {total} resources: {', '.join(parts) or 'nothing to check'}"
+    if dry_run:
+        reason += " (dry run: nothing changed)"
+    if result.next_cursor is not None:
+        reason += f"; stopped before the time limit, continuing from {result.next_cursor.phase}"
+    by_kind: dict[str, dict[str, int]] = {}
+    for (kind, outcome), count in sorted(result.counts.items()):
+        by_kind.setdefault(kind, {})[outcome] = count
+    resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:sweep"
+    details = {
+        "counts": by_kind,
+        "continues_from": result.next_cursor.to_dict() if result.next_cursor else None,
+    }
+    return stamp.report(resource, KIND, worst, reason, details=details)
