@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from vpc_remediator.cli.interpreters import find_python
 from vpc_remediator.cli.template import functions, load_template
 
 BUILD = Path(".aws-sam/build")
@@ -20,23 +20,6 @@ handler = getattr(importlib.import_module(module), attribute)
 assert callable(handler), sys.argv[1]
 print(f"imported {sys.argv[1]} with Python {sys.version.split()[0]}")
 """
-
-
-def find_python(version: str) -> str | None:
-    """An interpreter of that version: pythonX.Y on PATH, else one that pyenv has installed."""
-    candidates = [shutil.which(f"python{version}")]
-    pyenv = shutil.which("pyenv")
-    if pyenv:
-        listed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True, check=False).stdout
-        for installed in sorted(listed.split(), reverse=True):
-            if installed.startswith(f"{version}."):
-                root = subprocess.run([pyenv, "prefix", installed], capture_output=True, text=True, check=False)
-                candidates.append(str(Path(root.stdout.strip()) / "bin" / "python3"))
-    for candidate in filter(None, candidates):
-        probe = subprocess.run([candidate, "-c", "import sys; print(sys.version)"], capture_output=True, check=False)
-        if probe.returncode == 0 and probe.stdout.decode().startswith(version):
-            return candidate
-    return None
 
 
 def main() -> int:
@@ -57,8 +40,9 @@ def main() -> int:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "STACK_NAME": "smoke",
+        # Import what was built, exactly: write no bytecode into the build output.
+        "PYTHONDONTWRITEBYTECODE": "1",
         "AWS_DEFAULT_REGION": "us-east-1",
-        "POWERTOOLS_TRACE_DISABLED": "true",
     }
     failures = 0
     for name, properties in functions(template).items():

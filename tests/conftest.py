@@ -5,4 +5,3 @@ import os
 os.environ.setdefault("STACK_NAME", "vpc-remediator")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")

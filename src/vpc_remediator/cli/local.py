@@ -79,9 +79,8 @@ class LocalRuntime:
                 "STACK_NAME": self.stack_name,
                 "DRY_RUN": "true" if self.dry_run else "false",
                 "MANAGE_DEFAULT_VPC": "true",
-                # Locally there is no idempotency table, no CloudWatch and no X-Ray.
+                # Locally there is no idempotency table and no CloudWatch.
                 "POWERTOOLS_METRICS_DISABLED": "true",
-                "POWERTOOLS_TRACE_DISABLED": "true",
                 "POWERTOOLS_LOG_LEVEL": "DEBUG" if self.verbose else "WARNING",
                 **self.extra_env,
             }

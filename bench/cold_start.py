@@ -1,0 +1,117 @@
+"""Cold start: import and initialise each built function in fresh interpreters, against Cloud Custodian."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from vpc_remediator.cli.template import functions, load_template
+
+BUILD = Path(".aws-sam/build")
+WORK = Path("bench/.work")
+# The reference, pinned so that reruns compare like with like.
+CUSTODIAN = "c7n==0.9.53"
+
+# Import the handler the way Lambda's bootstrap does, and report the time and peak memory of that alone.
+OURS = """
+import importlib, json, resource, sys, time
+start = time.perf_counter()
+module, _, attribute = sys.argv[1].rpartition(".")
+getattr(importlib.import_module(module), attribute)
+elapsed = time.perf_counter() - start
+print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+# Cloud Custodian's Lambda cold start: import c7n.handler, then what its dispatch_event does on the first event:
+# read config.json, init_config, load the policy's resources, build and validate the policy.
+CUSTODIAN_INIT = """
+import json, resource, sys, time
+start = time.perf_counter()
+from c7n import handler
+from c7n.policy import PolicyCollection
+from c7n.resources import load_resources
+from c7n.structure import StructureParser
+with open(sys.argv[1]) as stream:
+    data = json.load(stream)
+config = handler.init_config(data)
+load_resources(StructureParser().get_resource_types(data))
+for policy in PolicyCollection.from_data(data, config):
+    policy.validate()
+elapsed = time.perf_counter() - start
+print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+CUSTODIAN_POLICY = {
+    "execution-options": {"account_id": "123456789012", "metrics_enabled": False},
+    "policies": [
+        {
+            "name": "default-vpc-deleted",
+            "resource": "aws.vpc",
+            "mode": {
+                "type": "cloudtrail",
+                "role": "arn:aws:iam::123456789012:role/custodian",
+                "events": [{"source": "ec2.amazonaws.com", "event": "DeleteVpc", "ids": "requestParameters.vpcId"}],
+            },
+            "filters": [{"IsDefault": True}],
+        }
+    ],
+}
+
+
+def _runs(command: list[str], env: dict[str, str], repeat: int) -> dict[str, Any]:
+    samples, rss, wall = [], [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        wall.append((time.perf_counter() - start) * 1000)
+        measured = json.loads(result.stdout.strip().splitlines()[-1])
+        samples.append(measured["init_ms"])
+        rss.append(measured["max_rss_kb"])
+    return {
+        "init_ms_median": statistics.median(samples),
+        "process_ms_median": statistics.median(wall),
+        "max_rss_mb_median": statistics.median(rss) / 1024,
+        "runs": repeat,
+    }
+
+
+def custodian_python(python: str) -> str:
+    """A throwaway environment with Cloud Custodian, made (once) with the same interpreter."""
+    venv = WORK / f"c7n-{Path(python).parent.parent.name}"
+    binary = venv / "bin" / "python"
+    if not binary.exists():
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(binary), "-m", "pip", "install", "-q", CUSTODIAN], check=True)
+    return str(binary)
+
+
+def measure(python: str, repeat: int) -> dict[str, Any]:
+    """Median cold start of every built function and of the reference, in fresh interpreters."""
+    template = load_template(BUILD / "template.yaml")
+    layers = [
+        BUILD / name / "python"
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::LayerVersion"
+    ]
+    base_env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "STACK_NAME": "bench",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    results: dict[str, Any] = {}
+    for name, properties in functions(template).items():
+        path = [BUILD / str(properties["CodeUri"]), *layers]
+        env = {**base_env, "PYTHONPATH": os.pathsep.join(str(p.resolve()) for p in path)}
+        # -S: only the build output and the layer, as in Lambda; no site-packages of this machine.
+        results[name] = _runs([python, "-S", "-c", OURS, properties["Handler"]], env, repeat)
+    WORK.mkdir(parents=True, exist_ok=True)
+    policy = WORK / "c7n-config.json"
+    policy.write_text(json.dumps(CUSTODIAN_POLICY))
+    reference = _runs([custodian_python(python), "-c", CUSTODIAN_INIT, str(policy)], base_env, repeat)
+    return {"functions": results, "reference": {"name": f"Cloud Custodian c7n.handler ({CUSTODIAN})", **reference}}
