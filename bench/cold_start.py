@@ -19,18 +19,20 @@ CUSTODIAN = "c7n==0.9.53"
 
 # Import the handler the way Lambda's bootstrap does, and report the time and peak memory of that alone.
 OURS = """
-import importlib, json, resource, sys, time
+import importlib, json, sys, time
+PEAK_RSS
 start = time.perf_counter()
 module, _, attribute = sys.argv[1].rpartition(".")
 getattr(importlib.import_module(module), attribute)
 elapsed = time.perf_counter() - start
-print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": peak_rss_kb()}))
 """
 
 # Cloud Custodian's Lambda cold start: import c7n.handler, then what its dispatch_event does on the first event:
 # read config.json, init_config, load the policy's resources, build and validate the policy.
 CUSTODIAN_INIT = """
-import json, resource, sys, time
+import json, sys, time
+PEAK_RSS
 start = time.perf_counter()
 from c7n import handler
 from c7n.policy import PolicyCollection
@@ -43,8 +45,17 @@ load_resources(StructureParser().get_resource_types(data))
 for policy in PolicyCollection.from_data(data, config):
     policy.validate()
 elapsed = time.perf_counter() - start
-print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": peak_rss_kb()}))
 """
+
+# VmHWM is this process's own peak: ru_maxrss would also count the parent it was forked from.
+_PEAK_RSS = """
+def peak_rss_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+"""
+OURS = OURS.replace("PEAK_RSS", _PEAK_RSS)
+CUSTODIAN_INIT = CUSTODIAN_INIT.replace("PEAK_RSS", _PEAK_RSS)
 
 CUSTODIAN_POLICY = {
     "execution-options": {"account_id": "123456789012", "metrics_enabled": False},

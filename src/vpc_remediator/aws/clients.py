@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import boto3
@@ -23,11 +24,17 @@ CLIENT_CONFIG = Config(
 )
 
 
+@functools.cache
+def shared_session() -> boto3.Session:
+    """One session per process: its loaded service models and resolved credentials serve every invocation."""
+    return boto3.Session()
+
+
 class ClientFactory:
     """Creates boto3 clients for one region; boto3 honours AWS_ENDPOINT_URL, so moto servers work unchanged."""
 
     def __init__(self, region: str | None = None, session: boto3.Session | None = None) -> None:
-        self._session = session or boto3.Session()
+        self._session = session or shared_session()
         self._region = region
 
     def ec2(self) -> EC2Client:
