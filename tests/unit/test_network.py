@@ -84,3 +84,13 @@ def test_choosing_spreads_over_two_zones_even_for_one_subnet() -> None:
 
 def test_choosing_from_nothing_gives_nothing() -> None:
     assert choose_subnets([], current_zones=["a"], count=2) == []
+
+
+def test_endpoint_services_keep_their_dotted_names() -> None:
+    names = {
+        "com.amazonaws.us-east-1.ecr.api": "ecr.api",
+        "com.amazonaws.us-east-1.ecr.dkr": "ecr.dkr",
+        "com.amazonaws.eu-west-1.logs": "logs",
+    }
+    for service_name, short in names.items():
+        assert Endpoint("vpce-1", service_name, "Interface").service == short

@@ -87,8 +87,12 @@ class Endpoint:
 
     @property
     def service(self) -> str:
-        """The short service name: com.amazonaws.us-east-1.s3 → s3."""
-        return self.service_name.rsplit(".", 1)[-1]
+        """The short service name: com.amazonaws.us-east-1.s3 → s3, com.amazonaws.us-east-1.ecr.api → ecr.api."""
+        parts = self.service_name.split(".")
+        # AWS services are com.amazonaws.<region>.<service>, and the service part may itself hold dots.
+        if len(parts) >= 4 and parts[:2] == ["com", "amazonaws"]:
+            return ".".join(parts[3:])
+        return parts[-1]
 
 
 @dataclass(frozen=True)
