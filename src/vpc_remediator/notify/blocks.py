@@ -1,0 +1,340 @@
+"""Reports → Slack Block Kit messages, purely: one message per report when few arrive, digests when many do.
+
+Every message stays within Slack's limits (50 blocks, 3,000 characters per section text, 150 per header) by
+splitting long parts over several sections and summarising what still does not fit: rendering never fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from vpc_remediator.domain.report import Outcome, Report
+from vpc_remediator.notify.links import cloudtrail_url, console_url, short_name
+
+MAX_BLOCKS = 50
+MAX_TEXT = 3000
+MAX_FIELD = 2000
+MAX_HEADER = 150
+MAX_FALLBACK_TEXT = 3000
+# Up to this many reports arriving together get a message each; more become digests (a deploy of 200 services
+# must not become 200 messages).
+DIGEST_THRESHOLD = 5
+# Reports per digest message: each digest lists its most important reports one per line.
+DIGEST_SIZE = 100
+# Lines listed per outcome in a digest; the rest of that outcome is summarised in one line.
+DIGEST_LINES = 8
+DEFAULT_QUIET = frozenset({Outcome.COMPLIANT.value, Outcome.IGNORED.value})
+
+# Most important first: the order of digests, of their sections and of their counts.
+IMPORTANCE = (
+    Outcome.FAILED,
+    Outcome.BLOCKED,
+    Outcome.NEEDS_NAT,
+    Outcome.REMEDIATED,
+    Outcome.WOULD_REMEDIATE,
+    Outcome.SKIPPED,
+    Outcome.IGNORED,
+    Outcome.COMPLIANT,
+)
+# Outcomes a digest lists report by report; the others it only counts.
+_LISTED = frozenset(IMPORTANCE[:5])
+_LOOK = {
+    Outcome.FAILED: (":x:", "Failed"),
+    Outcome.BLOCKED: (":no_entry:", "Blocked"),
+    Outcome.NEEDS_NAT: (":money_with_wings:", "Needs a NAT gateway"),
+    Outcome.REMEDIATED: (":white_check_mark:", "Remediated"),
+    Outcome.WOULD_REMEDIATE: (":mag:", "Would remediate (dry run)"),
+    Outcome.SKIPPED: (":information_source:", "Skipped"),
+    Outcome.IGNORED: (":zzz:", "Ignored"),
+    Outcome.COMPLIANT: (":ok:", "Compliant"),
+}
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One Slack message: Block Kit blocks, the notification text, and which of the input reports it carries."""
+
+    text: str
+    blocks: tuple[dict[str, Any], ...]
+    covers: tuple[int, ...]
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body an incoming webhook takes."""
+        return {"text": self.text, "blocks": list(self.blocks)}
+
+
+def clip(text: str, limit: int) -> str:
+    """Text cut to `limit` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn escaping: &, < and > are control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str | None, label: str) -> str:
+    """<url|label> when there is a url, else the label (escaped either way)."""
+    safe = escape(label).replace("|", "/")
+    return f"<{url}|{safe}>" if url else safe
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_TEXT)))
+
+
+def _sections(title: str, lines: Iterable[str]) -> list[Block]:
+    """A titled list over as many sections as it needs, each within Slack's text limit (a long line is clipped)."""
+    blocks: list[Block] = []
+    current = f"*{title}*"
+    for raw in lines:
+        line = clip(raw, MAX_TEXT - len(title) - 20)
+        if len(current) + 1 + len(line) > MAX_TEXT:
+            blocks.append(_section(current))
+            current = f"*{title} (continued)*"
+        current += "\n" + line
+    blocks.append(_section(current))
+    return blocks
+
+
+def _fit(blocks: list[Block], note: str) -> list[Block]:
+    """At most MAX_BLOCKS blocks: what does not fit is replaced by a note saying where to find it."""
+    if len(blocks) <= MAX_BLOCKS:
+        return blocks
+    left_out = len(blocks) - (MAX_BLOCKS - 1)
+    return [*blocks[: MAX_BLOCKS - 1], ContextBlock(elements=[MarkdownTextObject(text=f"{left_out} {note}")])]
+
+
+def _header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=clip(text, MAX_HEADER), emoji=True))
+
+
+def _field(label: str, value: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(f"*{label}*\n{value}", MAX_FIELD))
+
+
+def _subnet_line(item: Any) -> str:
+    if isinstance(item, dict):
+        parts = [str(item.get(key)) for key in ("zone", "class", "egress") if item.get(key)]
+        label = str(item.get("id") or item.get("subnet_id") or "?")
+        return f"`{escape(label)}` ({escape(', '.join(parts))})" if parts else f"`{escape(label)}`"
+    return f"`{escape(str(item))}`"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    return "none" if value is None else str(value)
+
+
+_SUBNET_KEYS = (("subnets_before", "Subnets before"), ("subnets_after", "Subnets after"), ("subnets", "Subnets"))
+
+
+def _changes(details: dict[str, Any]) -> list[str]:
+    """What changed, from the details the use cases record: subnets and public IP, or a before/after state."""
+    lines: list[str] = []
+    for key, label in _SUBNET_KEYS:
+        value = details.get(key)
+        if isinstance(value, list) and value:
+            lines.append(f"{label}: " + ", ".join(_subnet_line(item) for item in value))
+    before_ip, after_ip = details.get("public_ip_before"), details.get("public_ip_after")
+    if before_ip is not None or after_ip is not None:
+        lines.append(f"Public IP: {_value(before_ip)} → {_value(after_ip)}")
+    before, after = details.get("before"), details.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            old, new = _value(before.get(key)), _value(after.get(key))
+            label = key.replace("_", " ")
+            lines.append(escape(f"{label}: {old} → {new}" if old != new else f"{label}: {new} (unchanged)"))
+    return lines
+
+
+def _nat_blocks(advice: dict[str, Any]) -> list[Block]:
+    nat = advice.get("nat_gateway") or {}
+    reachable = ", ".join(advice.get("reachable_services") or []) or "no AWS service (no endpoints in the VPC)"
+    blocks: list[Block] = [
+        _section(
+            f"*Why only a NAT gateway would do*\n{escape(str(advice.get('why', '')))}\n"
+            f"*Cannot reach:* {escape(str(advice.get('cannot_reach', 'the internet')))}\n"
+            f"*Can still reach:* resources inside the VPC; AWS services through its endpoints: {escape(reachable)}\n"
+            f"*A NAT gateway would cost:* {escape(str(nat.get('text', '')))}"
+        )
+    ]
+    existing = advice.get("existing_nat") or {}
+    if existing.get("subnets"):
+        subnets = ", ".join(f"`{item['id']}` ({item['zone']})" for item in existing["subnets"])
+        blocks.append(_section(f"*The VPC already has NAT gateways: use these subnets instead*\n{subnets}"))
+    lines = []
+    for item in advice.get("alternatives") or []:
+        line = f"• *{escape(str(item.get('title')))}*: {escape(str(item.get('cost')))}"
+        line += f"\n    {escape(str(item.get('how')))}"
+        if item.get("caveat"):
+            line += f" _({escape(str(item['caveat']))})_"
+        lines.append(line)
+    if lines:
+        blocks += _sections("Cheaper alternatives", lines)
+    if advice.get("assumption") or nat.get("price_source"):
+        note = f"{advice.get('assumption', '')}. Prices: {nat.get('price_source', '')} ({nat.get('price_region', '')})"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(note), MAX_TEXT))]))
+    return blocks
+
+
+def title(report: Report) -> str:
+    """The header of a report's message: outcome, kind and the resource's short name."""
+    emoji, label = _LOOK[report.outcome]
+    return clip(f"{emoji} {label}: {report.kind} {short_name(report.resource)}", MAX_HEADER)
+
+
+def report_blocks(report: Report) -> list[dict[str, Any]]:
+    """One report as Block Kit: what, where, who and when, what was wrong, what changed, NAT advice, undo."""
+    resource_link = link(console_url(report.resource, report.region), short_name(report.resource))
+    event = report.event_name or "event"
+    fields = [
+        _field("Account", escape(report.account or "unknown")),
+        _field("Region", escape(report.region or "unknown")),
+        _field("Who", escape(report.actor or "unknown")),
+        _field("When", escape(report.event_time or "unknown")),
+        _field("Event", link(cloudtrail_url(report.event_id, report.region), event)),
+    ]
+    blocks: list[Block] = [
+        _header(title(report)),
+        SectionBlock(
+            text=MarkdownTextObject(text=clip(f"*Resource:* {resource_link}\n`{escape(report.resource)}`", MAX_TEXT)),
+            fields=fields,
+        ),
+        _section(f"*What was wrong*\n{escape(report.reason)}"),
+    ]
+    changes = _changes(report.details)
+    for action in report.actions:
+        params = json.dumps(action.params, sort_keys=True, default=str) if action.params else ""
+        changes.append(f"`{escape(action.api)}` {escape(params)}".rstrip())
+    if changes:
+        blocks += _sections("What changed" if report.actions else "Details", changes)
+    advice = report.details.get("nat_advice")
+    if isinstance(advice, dict):
+        blocks += _nat_blocks(advice)
+    nat_cost = report.details.get("nat_cost")
+    if isinstance(nat_cost, dict) and nat_cost.get("text"):
+        blocks.append(_section(f"*What it costs*\n{escape(str(nat_cost['text']))}"))
+    undo = [action.undo for action in report.actions if action.undo]
+    if undo:
+        # A code block keeps the commands copyable; a very long list is clipped, never split mid-command.
+        commands = clip("\n".join(undo), MAX_TEXT - 20)
+        blocks.append(_section(f"*Undo*\n```{commands}```"))
+    context = f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}`"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
+    fitted = _fit(blocks, "more blocks left out: the whole report is in the function's logs")
+    return [block.to_dict() for block in fitted]
+
+
+def _fallback(text: str) -> str:
+    return clip(text, MAX_FALLBACK_TEXT)
+
+
+def report_message(report: Report, index: int = 0) -> SlackMessage:
+    """The message for one report."""
+    text = _fallback(f"{_LOOK[report.outcome][1]}: {report.kind} {report.resource}: {report.reason}")
+    return SlackMessage(text=text, blocks=tuple(report_blocks(report)), covers=(index,))
+
+
+def _counts_text(counts: Counter[Outcome]) -> str:
+    return ", ".join(f"{counts[outcome]} {outcome.value}" for outcome in IMPORTANCE if counts[outcome])
+
+
+def digest_blocks(reports: Sequence[Report], part: int = 1, parts: int = 1) -> list[dict[str, Any]]:
+    """Many reports as one message: counts per outcome, most important first, listed reports, the rest summarised."""
+    counts = Counter(report.outcome for report in reports)
+    suffix = f" (part {part} of {parts})" if parts > 1 else ""
+    blocks: list[Block] = [
+        _header(f":bar_chart: {len(reports)} reports: {_counts_text(counts)}{suffix}"),
+        SectionBlock(
+            fields=[
+                _field(f"{_LOOK[outcome][0]} {_LOOK[outcome][1]}", str(counts[outcome]))
+                for outcome in IMPORTANCE
+                if counts[outcome]
+            ]
+        ),
+    ]
+    places = sorted({f"{report.account or '?'} / {report.region or '?'}" for report in reports})
+    times = sorted(report.event_time for report in reports if report.event_time)
+    context = f"account / region: {', '.join(places[:5])}" + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+    if times:
+        context += f" · from {times[0]} to {times[-1]}"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(context), MAX_TEXT))]))
+    nat_total = 0.0
+    for outcome in IMPORTANCE:
+        chosen = [report for report in reports if report.outcome is outcome]
+        if not chosen or outcome not in _LISTED:
+            continue
+        blocks.append(DividerBlock())
+        lines = [_digest_line(report) for report in chosen[:DIGEST_LINES]]
+        if len(chosen) > DIGEST_LINES:
+            kinds = Counter(report.kind for report in chosen[DIGEST_LINES:])
+            rest = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+            lines.append(f"…and {len(chosen) - DIGEST_LINES} more ({escape(rest)})")
+        blocks += _sections(f"{_LOOK[outcome][0]} {_LOOK[outcome][1]} ({len(chosen)})", lines)
+        if outcome is Outcome.NEEDS_NAT:
+            nat_total = sum(_nat_monthly(report) for report in chosen)
+    quiet = [outcome for outcome in IMPORTANCE if counts[outcome] and outcome not in _LISTED]
+    summary = []
+    if quiet:
+        summary.append("Counted only: " + ", ".join(f"{counts[o]} {o.value}" for o in quiet))
+    if nat_total:
+        summary.append(f"NAT gateways for every needs-nat workload would cost ${nat_total:,.2f} a month")
+    if summary:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(summary), MAX_TEXT))]))
+    fitted = _fit(blocks, "more sections left out: every report is in the functions' logs")
+    return [block.to_dict() for block in fitted]
+
+
+def _nat_monthly(report: Report) -> float:
+    advice = report.details.get("nat_advice")
+    if not isinstance(advice, dict):
+        return 0.0
+    monthly = (advice.get("nat_gateway") or {}).get("monthly")
+    return float(monthly) if isinstance(monthly, int | float) else 0.0
+
+
+def _digest_line(report: Report) -> str:
+    target = link(console_url(report.resource, report.region), short_name(report.resource))
+    return f"• {target} ({escape(report.kind)}): {escape(clip(report.reason, 200))}"
+
+
+def digest_message(reports: Sequence[Report], covers: Sequence[int], part: int = 1, parts: int = 1) -> SlackMessage:
+    """One digest message for these reports."""
+    counts = Counter(report.outcome for report in reports)
+    text = _fallback(f"vpc-remediator: {len(reports)} reports: {_counts_text(counts)}")
+    return SlackMessage(text=text, blocks=tuple(digest_blocks(reports, part, parts)), covers=tuple(covers))
+
+
+def plan_messages(
+    reports: Sequence[Report],
+    quiet: Collection[str] = DEFAULT_QUIET,
+    threshold: int = DIGEST_THRESHOLD,
+    digest_size: int = DIGEST_SIZE,
+) -> list[SlackMessage]:
+    """The messages for reports that arrived together; quiet outcomes are not posted (no message covers them)."""
+    loud = [index for index, report in enumerate(reports) if report.outcome.value not in quiet]
+    if len(loud) <= threshold:
+        return [report_message(reports[index], index) for index in loud]
+    rank = {outcome: position for position, outcome in enumerate(IMPORTANCE)}
+    ordered = sorted(loud, key=lambda index: rank[reports[index].outcome])
+    chunks = [ordered[start : start + digest_size] for start in range(0, len(ordered), digest_size)]
+    return [
+        digest_message([reports[index] for index in chunk], chunk, part, len(chunks))
+        for part, chunk in enumerate(chunks, start=1)
+    ]
