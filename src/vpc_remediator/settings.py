@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from vpc_remediator.domain.errors import ConfigurationError
+from vpc_remediator.domain.report import Outcome
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
@@ -21,6 +22,9 @@ class Settings:
     manage_default_vpc: bool = True
     dry_run: bool = False
     idempotency_table: str | None = None
+    reports_queue_url: str | None = None
+    slack_webhook_secret_arn: str | None = None
+    slack_quiet_outcomes: frozenset[str] = frozenset({"compliant", "ignored"})
 
 
 def _flag(env: Mapping[str, str], name: str, parameter: str, default: bool) -> bool:
@@ -42,6 +46,28 @@ def _required(env: Mapping[str, str], name: str, parameter: str) -> str:
     return value
 
 
+def _secret_arn(env: Mapping[str, str], name: str, parameter: str) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not value.startswith("arn:") or ":secretsmanager:" not in value or ":secret:" not in value:
+        raise ConfigurationError(f"{parameter} ({name}) must be a Secrets Manager secret ARN, not {value!r}")
+    return value
+
+
+def _outcomes(env: Mapping[str, str], name: str, parameter: str, default: frozenset[str]) -> frozenset[str]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    values = frozenset(item.strip().lower() for item in raw.split(",") if item.strip())
+    known = {outcome.value for outcome in Outcome}
+    unknown = sorted(values - known)
+    if unknown:
+        known_list = ", ".join(sorted(known))
+        raise ConfigurationError(f"{parameter} ({name}) has unknown outcomes {', '.join(unknown)}; known: {known_list}")
+    return values
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment into Settings; a bad value fails loudly and names its parameter."""
     return Settings(
@@ -49,6 +75,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         manage_default_vpc=_flag(env, "MANAGE_DEFAULT_VPC", "ManageDefaultVpc", default=True),
         dry_run=_flag(env, "DRY_RUN", "DryRun", default=False),
         idempotency_table=env.get("IDEMPOTENCY_TABLE") or None,
+        reports_queue_url=env.get("REPORTS_QUEUE_URL", "").strip() or None,
+        slack_webhook_secret_arn=_secret_arn(env, "SLACK_WEBHOOK_SECRET_ARN", "SlackWebhookSecretArn"),
+        slack_quiet_outcomes=_outcomes(
+            env, "SLACK_QUIET_OUTCOMES", "SlackQuietOutcomes", frozenset({"compliant", "ignored"})
+        ),
     )
 
 

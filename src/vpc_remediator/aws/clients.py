@@ -13,6 +13,7 @@ from vpc_remediator import APP_NAME, __version__
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
 
 # Adaptive mode adds client-side rate limiting on top of retries: a burst of events must not throttle the account.
@@ -44,6 +45,10 @@ class ClientFactory:
     def lambda_(self) -> LambdaClient:
         """A Lambda client."""
         return self._session.client("lambda", region_name=self._region, config=CLIENT_CONFIG)
+
+    def sqs(self) -> SQSClient:
+        """An SQS client."""
+        return self._session.client("sqs", region_name=self._region, config=CLIENT_CONFIG)
 
     def sts(self) -> STSClient:
         """An STS client."""

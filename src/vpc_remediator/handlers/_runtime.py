@@ -6,12 +6,16 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from vpc_remediator.domain.report import Report
-from vpc_remediator.observability import record
+from vpc_remediator.observability import logger, metrics, record
 from vpc_remediator.settings import get_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from vpc_remediator.aws.reports_queue import ReportQueue
 
 Handler = Callable[[dict[str, Any], "LambdaContext"], Any]
 
@@ -47,8 +51,32 @@ def idempotent_on_event_id(handler: Handler) -> Handler:
     return wrapper
 
 
+@functools.cache
+def report_queue(url: str) -> ReportQueue:
+    """The reports queue's sender, made once per process (tests call report_queue.cache_clear())."""
+    from vpc_remediator.aws.clients import ClientFactory  # noqa: PLC0415  (boto3 only when reports are queued)
+    from vpc_remediator.aws.reports_queue import ReportQueue  # noqa: PLC0415
+
+    return ReportQueue(ClientFactory().sqs(), url)
+
+
+def publish_reports(reports: list[Report]) -> None:
+    """Queue the reports for Slack when the reports queue is configured; never fails (the logs keep every report)."""
+    url = get_settings().reports_queue_url
+    if url is None or not reports:
+        return
+    try:
+        failures = report_queue(url).publish(reports)
+    except Exception as exc:  # noqa: BLE001  (a remediation already made must not fail because a report was not queued)
+        failures = [f"{type(exc).__name__}: {exc}"] * len(reports)
+    if failures:
+        logger.error("reports not queued for Slack", extra={"failures": failures[:10], "count": len(failures)})
+        metrics.add_metric(name="reports.not_queued", unit=MetricUnit.Count, value=len(failures))
+
+
 def emit_reports(reports: list[Report]) -> list[dict[str, Any]]:
-    """Every report leaves the function here: logged, counted, and returned as JSON-ready dicts."""
+    """Every report leaves the function here: logged, counted, queued for Slack, returned as JSON-ready dicts."""
     for report in reports:
         record(report)
+    publish_reports(reports)
     return [report.to_dict() for report in reports]

@@ -1,0 +1,57 @@
+"""The reports queue: every function sends its reports here, the notifier reads them in batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.aws.errors import translated
+from vpc_remediator.domain.report import Report
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+# SendMessageBatch takes 10 entries and 256 KiB in all; keep a margin for the request's own envelope.
+_ENTRIES = 10
+_BATCH_BYTES = 240_000
+_MESSAGE_BYTES = 200_000
+
+
+def _body(report: Report) -> str:
+    body = json.dumps(report.to_dict(), default=str)
+    if len(body.encode()) <= _MESSAGE_BYTES:
+        return body
+    # A report too large for SQS still travels, without its details (the whole report is in the function's logs).
+    data = report.to_dict()
+    data["details"] = {"left_out": "details too large for the reports queue; see the function's logs"}
+    return json.dumps(data, default=str)
+
+
+class ReportQueue:
+    """Sends reports to an SQS queue in batches."""
+
+    def __init__(self, sqs: SQSClient, queue_url: str) -> None:
+        self._sqs = sqs
+        self._url = queue_url
+
+    def publish(self, reports: Sequence[Report]) -> list[str]:
+        """Send every report; return why each one that SQS did not take failed (empty when all were queued)."""
+        failures: list[str] = []
+        batch: list[Any] = []
+        size = 0
+        for index, report in enumerate(reports):
+            body = _body(report)
+            if batch and (len(batch) == _ENTRIES or size + len(body.encode()) > _BATCH_BYTES):
+                failures += self._send(batch)
+                batch, size = [], 0
+            batch.append({"Id": str(index), "MessageBody": body})
+            size += len(body.encode())
+        if batch:
+            failures += self._send(batch)
+        return failures
+
+    def _send(self, entries: list[Any]) -> list[str]:
+        with translated("sqs:SendMessageBatch"):
+            response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+        return [f"{item.get('Code')}: {item.get('Message', '')}" for item in response.get("Failed", [])]

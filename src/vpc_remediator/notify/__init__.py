@@ -1,0 +1,1 @@
+"""Slack notifications: blocks.py renders Block Kit (pure), slack.py delivers."""

@@ -1,0 +1,110 @@
+"""Deliver Slack messages to an incoming webhook: slack_sdk's WebhookClient and its retry handlers, no HTTP by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.webhook import WebhookClient
+
+from vpc_remediator.notify.blocks import SlackMessage
+
+# Waiting longer than this for Slack's Retry-After would eat the function's time: the messages go back to the queue.
+MAX_RETRY_AFTER_SECONDS = 30
+_TRANSIENT_STATUSES = (500, 502, 503, 504)
+
+
+class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Honours a 429's Retry-After (slack_sdk sleeps it), unless Slack asks for a longer wait than `max_wait`."""
+
+    def __init__(self, max_retry_count: int = 3, max_wait: float = MAX_RETRY_AFTER_SECONDS) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error) or response is None:
+            return False
+        values = next((value for key, value in response.headers.items() if key.lower() == "retry-after"), ["1"])
+        try:
+            wait = float(values[0] if isinstance(values, list) else values)
+        except ValueError:
+            return False
+        return wait <= self.max_wait
+
+
+class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Retries Slack's 5xx answers with backoff (slack_sdk's own handler covers 500 and 503 only)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code in _TRANSIENT_STATUSES
+
+
+def retry_handlers(max_wait: float = MAX_RETRY_AFTER_SECONDS) -> list[RetryHandler]:
+    """Rate limits (Retry-After), connection errors and transient server errors, each retried a few times."""
+    return [
+        BoundedRateLimitRetryHandler(max_retry_count=3, max_wait=max_wait),
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        TransientServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def webhook_client(url: str, timeout: int = 10, max_wait: float = MAX_RETRY_AFTER_SECONDS) -> WebhookClient:
+    """A webhook client that retries what is worth retrying."""
+    return WebhookClient(url, timeout=timeout, retry_handlers=retry_handlers(max_wait))
+
+
+@dataclass
+class DeliveryResult:
+    """What reached Slack and what did not (with why)."""
+
+    sent: list[SlackMessage] = field(default_factory=list)
+    failed: list[tuple[SlackMessage, str]] = field(default_factory=list)
+
+    @property
+    def undelivered_reports(self) -> set[int]:
+        """Indexes of the reports carried by messages that did not reach Slack."""
+        return {index for message, _ in self.failed for index in message.covers}
+
+
+def deliver(messages: Sequence[SlackMessage], client: WebhookClient) -> DeliveryResult:
+    """Post each message; after Slack itself fails (down, unreachable, still rate limited) try no further ones."""
+    result = DeliveryResult()
+    outage: str | None = None
+    for message in messages:
+        if outage is not None:
+            result.failed.append((message, f"not tried: {outage}"))
+            continue
+        try:
+            response = client.send_dict(message.payload())
+        except (OSError, ValueError) as exc:  # URLError, timeouts and refused connections are OSErrors
+            outage = f"Slack unreachable: {exc}"
+            result.failed.append((message, outage))
+            continue
+        if response.status_code == 200:
+            result.sent.append(message)
+            continue
+        why = f"Slack answered {response.status_code}: {str(response.body)[:200]}"
+        result.failed.append((message, why))
+        # A 4xx other than 429 is this message's problem (invalid_blocks...); the others may still go through.
+        if response.status_code == 429 or response.status_code >= 500:
+            outage = why
+    return result
