@@ -35,6 +35,9 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "ec2/RunInstances_no_default_vpc.json": "DefaultVpcFunction",
     "ec2/RunInstances_no_default_subnets.json": "DefaultVpcFunction",
     "ec2/RunInstances_failed_other.json": None,
+    "ec2/CreateNatGateway.json": "NatGatewayFunction",
+    "ec2/CreateNatGateway_failed.json": None,
+    "ec2/CreateNatGateway_own_role.json": None,
 }
 
 

@@ -1,0 +1,110 @@
+"""A NAT gateway was created: an informational report with what it costs. NAT gateways are never changed.
+
+Outcome `skipped`: the remediator watches NAT gateways but exempts them from any change by design (a NAT gateway
+made on purpose is a choice, and nothing is ever deleted); the report only says what that choice costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vpc_remediator.aws.clients import ClientFactory
+from vpc_remediator.aws.network import NetworkReader
+from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
+from vpc_remediator.domain.nat import GATEWAY_SERVICES, money, nat_cost, rate
+from vpc_remediator.domain.network import VpcNetwork
+from vpc_remediator.domain.report import Outcome, Report
+from vpc_remediator.events import Trigger, parse_event
+from vpc_remediator.remediation.context import ReportStamp
+from vpc_remediator.settings import Settings
+
+KIND = "nat-gateway"
+EVENT_NAME = "CreateNatGateway"
+UNKNOWN_ZONE = "zone unknown"
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def created_gateway(trigger: Trigger) -> dict[str, str]:
+    """The new gateway's id, subnet, VPC and connectivity from the CloudTrail record (EC2 wraps them for this call)."""
+    response = _mapping(trigger.response.get("CreateNatGatewayResponse") or trigger.response)
+    gateway = _mapping(response.get("natGateway"))
+    request = _mapping(trigger.request.get("CreateNatGatewayRequest") or trigger.request)
+    return {
+        "nat_gateway_id": str(gateway.get("natGatewayId") or ""),
+        "subnet_id": str(gateway.get("subnetId") or request.get("SubnetId") or ""),
+        "vpc_id": str(gateway.get("vpcId") or ""),
+        "connectivity": str(gateway.get("connectivityType") or request.get("ConnectivityType") or "public"),
+    }
+
+
+def _network(facts: dict[str, str], reader: NetworkReader) -> VpcNetwork | None:
+    """The gateway's VPC, or None when it cannot be read: the cost does not depend on it, the rest is context."""
+    try:
+        vpc_id = facts["vpc_id"]
+        if not vpc_id and facts["subnet_id"]:
+            subnet = reader.subnets([facts["subnet_id"]]).get(facts["subnet_id"])
+            vpc_id = subnet.vpc_id if subnet else ""
+        return reader.vpc(vpc_id) if vpc_id else None
+    except (AccessDeniedError, ResourceNotFoundError):
+        return None
+
+
+def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: NetworkReader) -> Report:
+    """The informational report: the gateway's monthly cost, the VPC's NAT total, the free endpoints it lacks."""
+    gateway_id = facts["nat_gateway_id"] or "unknown"
+    resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:natgateway/{gateway_id}"
+    cost = nat_cost(stamp.region, [UNKNOWN_ZONE])
+    details: dict[str, Any] = {**facts, "nat_cost": cost.to_dict()}
+    where = f"subnet {facts['subnet_id'] or 'unknown'}"
+    network = _network(facts, reader)
+    if network is not None:
+        egress = network.egress(facts["subnet_id"])
+        zone = egress.zone if egress else None
+        cost = nat_cost(stamp.region, [zone or UNKNOWN_ZONE])
+        # Each gateway is billed, even two in one zone; the new one may not be listed yet (eventual consistency).
+        gateway_ids = {gateway.id for gateway in network.nat_gateways} | {gateway_id}
+        missing = [service for service in GATEWAY_SERVICES if service not in network.endpoint_services()]
+        where = f"{zone or 'an unknown AZ'} (subnet {facts['subnet_id']}, VPC {network.vpc_id})"
+        details.update(
+            zone=zone,
+            vpc_id=network.vpc_id,
+            nat_cost=cost.to_dict(),
+            vpc_nat_gateways=[{"id": gateway.id, "zone": gateway.zone} for gateway in network.nat_gateways],
+            vpc_nat_monthly=float(cost.one_gateway_monthly * len(gateway_ids)),
+            missing_gateway_endpoints=missing,
+        )
+    reason = (
+        f"NAT gateway {gateway_id} ({facts['connectivity']}) was created in {where}: it costs"
+        f" {money(cost.one_gateway_monthly)} a month ({rate(cost.hour)} an hour x 730 h) plus {rate(cost.gb)} per GB"
+        " it processes. NAT gateways are left as they are"
+    )
+    if details.get("missing_gateway_endpoints"):
+        names = " and ".join(details["missing_gateway_endpoints"])
+        reason += f"; the VPC has no gateway endpoint for {names}: free ones would keep that traffic off the NAT"
+    details["remove"] = f"aws ec2 delete-nat-gateway --nat-gateway-id {gateway_id}  # then release its Elastic IP"
+    return stamp.report(resource, KIND, Outcome.SKIPPED, reason, details=details)
+
+
+def on_nat_gateway_event(
+    event: dict[str, Any], settings: Settings, clients: ClientFactory | None = None
+) -> list[Report]:
+    """Handle one EventBridge event for NatGatewayFunction: a successful CreateNatGateway gets a cost report."""
+    trigger = parse_event(event)
+    stamp = ReportStamp.from_trigger(trigger)
+    facts = created_gateway(trigger)
+    resource = f"arn:aws:ec2:{trigger.region}:{trigger.account}:natgateway/{facts['nat_gateway_id'] or 'unknown'}"
+    if trigger.is_own_call(settings.stack_name):
+        reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: not reported"
+        return [stamp.report(resource, KIND, Outcome.IGNORED, reason)]
+    if trigger.event_name != EVENT_NAME or trigger.failed:
+        what = trigger.event_name or trigger.detail_type
+        reason = f"{what} is not {EVENT_NAME}"
+        if trigger.failed:
+            reason = f"{what} failed with {trigger.error_code}: no NAT gateway was created"
+        return [stamp.report(resource, KIND, Outcome.IGNORED, reason)]
+    factory = clients or ClientFactory(region=trigger.region)
+    return [describe_nat_gateway(facts, stamp, NetworkReader(factory.ec2()))]
