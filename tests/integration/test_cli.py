@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.integration.conftest import REGION, default_vpc_picture, delete_default_vpc, make_default_vpc_work
+from vpc_remediator.cli.receiver import LocalReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -127,3 +129,39 @@ def test_demo_shows_the_default_vpc_recreated_and_repaired() -> None:
     after = result.stdout.rsplit("=== After", 1)[1]
     assert "default VPC: none" not in after
     assert "internet gateway: none" not in after
+
+
+def test_handle_posts_the_reports_of_one_call_to_a_slack_webhook(moto_server: str, server_ec2: Any) -> None:
+    delete_default_vpc(server_ec2)
+    files = [str(EVENTS / "ec2/DeleteVpc.json"), str(EVENTS / "ec2/DeleteSubnet_own_role.json")]
+    with LocalReceiver(replies=[(429, {"Retry-After": "1"})]) as receiver:
+        result = run_cli(moto_server, "handle", "--json", "--slack-webhook", receiver.url, *files)
+    assert result.returncode == 0, result.stderr
+    remediated, ignored = reports(result.stdout)
+    assert ignored["outcome"] == "ignored"
+    # The ignored report is quiet: one message, for the remediated default VPC, after the rate limit.
+    (message,) = receiver.received
+    assert receiver.attempts == 2
+    assert message["blocks"][0]["text"]["text"].endswith(remediated["resource"].rsplit("/", 1)[1])
+    assert "posted 1 of 1 messages" in result.stderr
+
+
+def test_handle_says_when_slack_did_not_take_a_message(moto_server: str, server_ec2: Any) -> None:
+    delete_default_vpc(server_ec2)
+    with LocalReceiver(replies=[(404, {})]) as receiver:
+        result = run_cli(moto_server, "handle", "--slack-webhook", receiver.url, str(EVENTS / "ec2/DeleteVpc.json"))
+    assert result.returncode == 1
+    assert "Slack answered 404" in result.stderr
+    assert default_vpc_picture(server_ec2)["vpc"] is not None  # the remediation itself stands
+
+
+def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder() -> None:
+    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "[skipped] nat-gateway" in result.stdout and "$32.85 a month" in result.stdout
+    slack = result.stdout.split("=== Slack", 1)[1]
+    posted = slack.split("posted ", 1)[1].split(" ", 3)
+    assert posted[0] == posted[2] and int(posted[0]) >= 2  # every message arrived
+    link = next(line.strip() for line in slack.splitlines() if "block-kit-builder" in line)
+    blocks = json.loads(urllib.parse.unquote(link.split("#", 1)[1]))["blocks"]
+    assert blocks[0]["type"] == "header"

@@ -51,8 +51,23 @@ Act = Callable[[DemoContext], None]
 def acts() -> list[Act]:
     """The demo's acts, in order."""
     from vpc_remediator.cli.demo_default_vpc import default_vpc_act  # noqa: PLC0415
+    from vpc_remediator.cli.demo_nat_gateway import nat_gateway_act  # noqa: PLC0415
 
-    return [default_vpc_act]
+    return [default_vpc_act, nat_gateway_act]
+
+
+def post_to_local_slack(reports: list[dict[str, Any]]) -> None:
+    """Post the demo's reports to a local webhook receiver, as the notifier would, and link the first message."""
+    from vpc_remediator.cli.receiver import LocalReceiver  # noqa: PLC0415
+    from vpc_remediator.cli.slack import builder_link, post_reports  # noqa: PLC0415
+
+    title("Slack: the reports as the notifier posts them")
+    with LocalReceiver() as receiver:
+        messages, result = post_reports(reports, receiver.url)
+        print(f"  posted {len(result.sent)} of {len(messages)} messages to a local receiver at {receiver.url}")
+    print(f"  {len(receiver.received)} received; compliant and ignored reports are not posted (SlackQuietOutcomes)")
+    if messages:
+        print(f"  preview of the first one in Block Kit Builder:\n  {builder_link(messages[0])}")
 
 
 def run_demo() -> int:
@@ -69,5 +84,6 @@ def run_demo() -> int:
         context = DemoContext(router=router, session=boto3.Session(region_name=REGION))
         for act in acts():
             act(context)
+    post_to_local_slack(context.reports)
     print("\nNothing was deleted by the remediator; every change above lists the command that undoes it.")
     return 0

@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     handle.add_argument("--stack-name", default=None, help="the deployed stack's name (samconfig.toml's)")
     handle.add_argument("--template", type=Path, default=None, help="template.yaml to take the rules from")
     handle.add_argument("--verbose", action="store_true", help="the functions' logs on stderr")
+    handle.add_argument(
+        "--slack-webhook", default=None, metavar="URL", help="also post the reports to this Slack incoming webhook"
+    )
 
     audit = commands.add_parser("audit", help="sweep the region of your credentials (dry run unless --apply)")
     audit.add_argument("--apply", action="store_true", help="make the changes (default: report them only)")
@@ -53,6 +56,7 @@ def run_handle(args: argparse.Namespace) -> int:
     stack_name = args.stack_name or default_stack_name()
     LocalRuntime(stack_name=stack_name, dry_run=args.dry_run, verbose=args.verbose).configure()
     router = Router.from_template(args.template or find_project_file("template.yaml"), stack_name)
+    handled: list[dict[str, object]] = []
     for path in args.events:
         event = _load_event(path)
         try:
@@ -62,12 +66,25 @@ def run_handle(args: argparse.Namespace) -> int:
         except RemediatorError as exc:
             # In Lambda this failure is retried and then kept in the failed-events queue; here, say so and stop.
             raise RemediatorError(f"{path}: not handled: {exc}") from exc
+        handled.extend(reports)
         if args.json:
             print(json_lines(reports), flush=True)
         else:
             print(f"{path}:")
             print("\n".join(summary(report) for report in reports), flush=True)
+    if args.slack_webhook:
+        return _post_to_slack(handled, args.slack_webhook)
     return 0
+
+
+def _post_to_slack(reports: list[dict[str, object]], url: str) -> int:
+    from vpc_remediator.cli.slack import post_reports  # noqa: PLC0415  (slack_sdk only when asked for)
+
+    messages, result = post_reports(reports, url)
+    print(f"Slack: posted {len(result.sent)} of {len(messages)} messages for {len(reports)} reports", file=sys.stderr)
+    for _, why in result.failed:
+        print(f"vpc-remediator: error: Slack: {why}", file=sys.stderr)
+    return 1 if result.failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

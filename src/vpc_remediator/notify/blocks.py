@@ -230,11 +230,12 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
     nat_cost = report.details.get("nat_cost")
     if isinstance(nat_cost, dict) and nat_cost.get("text"):
         blocks.append(_section(f"*What it costs*\n{escape(str(nat_cost['text']))}"))
-    undo = [action.undo for action in report.actions if action.undo]
+    # Undone last change first (detach a gateway before deleting it).
+    undo = [action.undo for action in reversed(report.actions) if action.undo]
     if undo:
-        # A code block keeps the commands copyable; a very long list is clipped, never split mid-command.
-        commands = clip("\n".join(undo), MAX_TEXT - 20)
-        blocks.append(_section(f"*Undo*\n```{commands}```"))
+        # A code block keeps the commands copyable; a very long list is clipped.
+        commands = clip("\n".join(undo), MAX_TEXT - 40)
+        blocks.append(_section(f"*Undo* (in this order)\n```{commands}```"))
     context = f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}`"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
     fitted = _fit(blocks, "more blocks left out: the whole report is in the function's logs")
