@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vpc_remediator.aws.secrets import webhook_url
-from vpc_remediator.observability import logger, metrics, tracer
+from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.notifier import notify_batch
 from vpc_remediator.settings import get_settings
 
@@ -18,7 +18,6 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     """SQS batch → Slack messages; undelivered records go back to the queue (partial batch response)."""
