@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, events_bench
+from bench import cold_start, events_bench, notifier_bench
 from vpc_remediator.cli.interpreters import find_python
 
 RUNTIME_VERSION = "3.13"
@@ -65,6 +65,19 @@ def markdown(results: dict[str, Any]) -> str:
         )
     for section in results.get("extra_sections", []):
         lines += ["", *section]
+    notifier = results["notifier"]
+    lines += [
+        "",
+        f"## Notifier: a burst of {notifier['reports']} reports",
+        "",
+        f"Posted outcomes (compliant and ignored are logged, not posted): {notifier['posted_outcomes']}.",
+        "",
+        "| Slack messages | delivered to a local receiver | most blocks in one message (limit 50) "
+        "| plan ms | deliver ms |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {notifier['messages']} | {notifier['received']} | {notifier['max_blocks_per_message']} "
+        f"| {notifier['plan_ms']:.1f} | {notifier['deliver_ms']:.1f} |",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -77,6 +90,8 @@ def main() -> int:
     results["cold_start"].update(cold_start.measure(python, repeat=7))
     print("bench: per-event calls and time", flush=True)
     results["events"] = events_bench.run(events_bench.SCENARIOS, repeat=30)
+    print("bench: notifier burst", flush=True)
+    results["notifier"] = notifier_bench.run(500)
     results["machine"] = ", ".join(f"{key} {value}" for key, value in results["machine"].items())
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     (OUT / "results.md").write_text(markdown(results))

@@ -13,6 +13,8 @@ from botocore.stub import Stubber
 from tests.integration.conftest import default_vpc_picture, delete_default_vpc
 from vpc_remediator.aws.functions import invoke_async
 from vpc_remediator.cli.audit import run_audit
+from vpc_remediator.cli.main import main
+from vpc_remediator.cli.receiver import LocalReceiver
 from vpc_remediator.remediation.sweep_event import on_sweep_event
 from vpc_remediator.settings import get_settings
 
@@ -92,3 +94,14 @@ def test_a_continuation_is_sent_as_an_asynchronous_invocation_of_the_same_functi
         )
         invoke_async(client, arn, payload)
         stubber.assert_no_pending_responses()
+
+
+def test_audit_posts_its_reports_to_a_slack_webhook(ec2: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    delete_default_vpc(ec2)
+    with LocalReceiver() as receiver:
+        status = main(["audit", "--slack-webhook", receiver.url])
+    assert status == 0
+    assert receiver.received, "the audit's reports reached the webhook"
+    posted = json.dumps(receiver.received)
+    assert "would-remediate" in posted or "Would remediate" in posted
+    assert default_vpc_picture(ec2) == {"vpc": None}

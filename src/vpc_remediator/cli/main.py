@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--apply", action="store_true", help="make the changes (default: report them only)")
     audit.add_argument("--json", action="store_true", help="one JSON object per report on stdout")
     audit.add_argument(
+        "--slack-webhook", default=None, metavar="URL", help="also post the reports to this Slack incoming webhook"
+    )
+    audit.add_argument(
         "--stack-name", default=None, help="the deployed stack's name, whose own roles are never touched"
     )
 
@@ -96,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "audit":
             from vpc_remediator.cli.audit import run_audit  # noqa: PLC0415
 
-            run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
-            return 0
+            reports = run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
+            return _post_to_slack(reports, args.slack_webhook) if args.slack_webhook else 0
         from vpc_remediator.cli.demo import run_demo  # noqa: PLC0415  (moto is slow to import)
 
         return run_demo()
