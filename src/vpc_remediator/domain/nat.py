@@ -19,9 +19,11 @@ HOURS_PER_MONTH = 730
 
 # On-demand list prices in USD. Source: the Amazon VPC pricing page (https://aws.amazon.com/vpc/pricing/, "NAT
 # Gateway pricing" and "Public IPv4 addresses") and the AWS PrivateLink pricing page
-# (https://aws.amazon.com/privatelink/pricing/), as listed on 2026-11-26. AWS changes them rarely but without notice;
-# the report names the price region so a reader can check. Regions not in the table use us-east-1's prices.
-PRICE_SOURCE = "Amazon VPC and AWS PrivateLink pricing pages, list prices as of 2026-11-26"
+# (https://aws.amazon.com/privatelink/pricing/). Table compiled 2026-11-26 without access to those pages: us-east-1,
+# us-east-2 and ap-southeast-1 match published figures of that date, the other regions are the pages' last known
+# list prices and should be checked. AWS changes them rarely but without notice; the report names the price region so
+# a reader can check. Regions not in the table use us-east-1's prices.
+PRICE_SOURCE = "Amazon VPC and AWS PrivateLink pricing pages (list prices; table of 2026-11-26)"
 FALLBACK_REGION = "us-east-1"
 PUBLIC_IPV4_HOUR = Decimal("0.005")
 
