@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -258,12 +259,13 @@ def _remediate(
         change = template_change(workload.kind, target)
         reason = (
             f"{decision.reason}; {owner}: a change here would be drift that the next deploy reverts, so make it in "
-            f"the template: {change['resource_type']} {change['property']} = {change['value']} "
+            f"the template: {change['resource_type']} {change['property']} = {json.dumps(change['value'])} "
             "(RemediateIacManaged=true lets the remediator change it anyway)"
         )
         return report(Outcome.SKIPPED, reason, template_change=change, planned=[planned.params])
     if not workload.can_change_in_place:
-        reason = f"{decision.reason}; {workload.not_in_place_reason}: {planned.params['networkConfiguration']}"
+        corrected = planned.params.get("networkConfiguration") or planned.params.get("computeResources")
+        reason = f"{decision.reason}; {workload.not_in_place_reason}: {json.dumps(corrected)}"
         return report(Outcome.SKIPPED, reason, corrected=planned.params)
 
     history = services.ledger.history(ledger_key(workload), now - max(IDEMPOTENCY_LOOKBACK, _window(settings)))
