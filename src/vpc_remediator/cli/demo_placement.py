@@ -59,7 +59,7 @@ def _vpc(ec2: Any, cidr: str) -> tuple[str, str]:
 
 
 def _group(ec2: Any, vpc_id: str, name: str, ports: tuple[int, ...]) -> str:
-    group = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
+    group: str = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
     if ports:
         ec2.authorize_security_group_ingress(
             GroupId=group,
