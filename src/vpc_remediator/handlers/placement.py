@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vpc_remediator.handlers._runtime import emit_reports, idempotent_on_event_id
-from vpc_remediator.observability import logger, metrics, tracer
+from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.placement_event import on_placement_event
 from vpc_remediator.settings import get_settings
 
@@ -16,7 +16,6 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @idempotent_on_event_id
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
