@@ -25,6 +25,13 @@ class Settings:
     reports_queue_url: str | None = None
     slack_webhook_secret_arn: str | None = None
     slack_quiet_outcomes: frozenset[str] = frozenset({"compliant", "ignored"})
+    # Workload placement (PlacementFunction).
+    exempt_tag_key: str = "vpc-remediator:exempt"
+    remediate_iac_managed: bool = False
+    allowed_public_ports: frozenset[int] = frozenset({80, 443})
+    flap_max_remediations: int = 3
+    flap_window_minutes: int = 60
+    ledger_table: str | None = None
 
 
 def _flag(env: Mapping[str, str], name: str, parameter: str, default: bool) -> bool:
@@ -68,6 +75,31 @@ def _outcomes(env: Mapping[str, str], name: str, parameter: str, default: frozen
     return values
 
 
+def _integer(env: Mapping[str, str], name: str, parameter: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigurationError(f"{parameter} ({name}) must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigurationError(f"{parameter} ({name}) must be at least {minimum}, not {value}")
+    return value
+
+
+def _ports(env: Mapping[str, str], name: str, parameter: str, default: frozenset[int]) -> frozenset[int]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    ports = set()
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        if not item.isdigit() or not 0 <= int(item) <= 65535:
+            raise ConfigurationError(f"{parameter} ({name}) must list ports 0-65535 separated by commas, not {raw!r}")
+        ports.add(int(item))
+    return frozenset(ports)
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment into Settings; a bad value fails loudly and names its parameter."""
     return Settings(
@@ -80,6 +112,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_quiet_outcomes=_outcomes(
             env, "SLACK_QUIET_OUTCOMES", "SlackQuietOutcomes", frozenset({"compliant", "ignored"})
         ),
+        exempt_tag_key=env.get("EXEMPT_TAG_KEY", "").strip() or Settings.exempt_tag_key,
+        remediate_iac_managed=_flag(env, "REMEDIATE_IAC_MANAGED", "RemediateIacManaged", default=False),
+        allowed_public_ports=_ports(env, "ALLOWED_PUBLIC_PORTS", "AllowedPublicPorts", Settings.allowed_public_ports),
+        flap_max_remediations=_integer(env, "FLAP_MAX_REMEDIATIONS", "FlapMaxRemediations", 3),
+        flap_window_minutes=_integer(env, "FLAP_WINDOW_MINUTES", "FlapWindowMinutes", 60),
+        ledger_table=env.get("LEDGER_TABLE") or None,
     )
 
 

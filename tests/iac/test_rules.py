@@ -38,6 +38,36 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "ec2/CreateNatGateway.json": "NatGatewayFunction",
     "ec2/CreateNatGateway_failed.json": None,
     "ec2/CreateNatGateway_own_role.json": None,
+    "ecs/CreateService.json": "PlacementFunction",
+    "ecs/CreateService_public_ip_disabled.json": "PlacementFunction",
+    "ecs/CreateService_compliant.json": "PlacementFunction",
+    "ecs/CreateService_exempt.json": "PlacementFunction",
+    "ecs/CreateService_cloudformation.json": "PlacementFunction",
+    "ecs/CreateService_own_role.json": None,
+    "ecs/CreateService_failed.json": None,
+    "ecs/UpdateService.json": "PlacementFunction",
+    "ecs/UpdateService_scale_only.json": None,
+    "ecs/CreateTaskSet.json": "PlacementFunction",
+    "ecs/RunTask.json": "PlacementFunction",
+    "ecs/RunTask_bridge.json": "PlacementFunction",
+    "batch/CreateComputeEnvironment.json": "PlacementFunction",
+    "batch/CreateComputeEnvironment_compliant.json": "PlacementFunction",
+    "batch/CreateComputeEnvironment_exempt.json": "PlacementFunction",
+    "batch/CreateComputeEnvironment_own_role.json": None,
+    "batch/CreateComputeEnvironment_failed.json": None,
+    "batch/UpdateComputeEnvironment.json": "PlacementFunction",
+    "batch/RegisterJobDefinition.json": "PlacementFunction",
+    "batch/RegisterJobDefinition_compliant.json": "PlacementFunction",
+    "batch/RegisterJobDefinition_cloudformation.json": "PlacementFunction",
+    "lambda/CreateFunction20150331.json": "PlacementFunction",
+    "lambda/CreateFunction20150331_compliant.json": "PlacementFunction",
+    "lambda/CreateFunction20150331_isolated.json": "PlacementFunction",
+    "lambda/CreateFunction20150331_exempt.json": "PlacementFunction",
+    "lambda/CreateFunction20150331_cloudformation.json": "PlacementFunction",
+    "lambda/CreateFunction20150331_own_role.json": None,
+    "lambda/CreateFunction20150331_failed.json": None,
+    "lambda/CreateFunction20150331_no_vpc.json": None,
+    "lambda/UpdateFunctionConfiguration20150331v2.json": "PlacementFunction",
 }
 
 
@@ -87,3 +117,22 @@ def test_every_handler_in_the_template_exists() -> None:
     for properties in functions(load_template(TEMPLATE)).values():
         module, _, attribute = properties["Handler"].rpartition(".")
         assert callable(getattr(importlib.import_module(module), attribute))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ecs/CreateService_own_role.json",
+        "batch/CreateComputeEnvironment_own_role.json",
+        "lambda/CreateFunction20150331_own_role.json",
+    ],
+)
+def test_placement_rules_exclude_only_this_stacks_roles(name: str) -> None:
+    renamed = Router.from_template(TEMPLATE, "other-stack")
+    assert [rule.function for rule in renamed.matching(load(name))] == ["PlacementFunction"]
+
+
+def test_lambda_rule_matches_any_api_version_suffix(router: Router) -> None:
+    event = load("lambda/UpdateFunctionConfiguration20150331v2.json")
+    event["detail"]["eventName"] = "UpdateFunctionConfiguration20150331v3"
+    assert [rule.function for rule in router.matching(event)] == ["PlacementFunction"]

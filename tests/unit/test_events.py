@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from vpc_remediator.domain.errors import InvalidEventError
-from vpc_remediator.events import default_vpc_relevance, parse_event
+from vpc_remediator.events import default_vpc_relevance, parse_event, placement_refs
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -78,3 +78,46 @@ def test_calls_that_can_break_or_reveal_a_broken_default_vpc_are_relevant(name: 
 @pytest.mark.parametrize("name", ["ec2/DeleteSubnet_failed", "ec2/RunInstances_failed_other"])
 def test_other_failures_are_not_relevant(name: str) -> None:
     assert default_vpc_relevance(parse_event(sample(name))) is None
+
+
+ECS = "arn:aws:ecs:us-east-1:123456789012"
+BATCH = "arn:aws:batch:us-east-1:123456789012"
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "identifier"),
+    [
+        ("ecs/CreateService", "ecs-service", f"{ECS}:service/web/api"),
+        ("ecs/UpdateService", "ecs-service", f"{ECS}:service/web/api"),
+        ("ecs/CreateTaskSet", "ecs-task-set", f"{ECS}:task-set/web/api-external/ecs-svc/1234567890123456789"),
+        ("ecs/RunTask", "ecs-task", f"{ECS}:task/web/0123456789abcdef0123456789abcdef"),
+        ("batch/CreateComputeEnvironment", "batch-compute-environment", f"{BATCH}:compute-environment/jobs-fargate"),
+        ("batch/RegisterJobDefinition", "batch-job-definition", f"{BATCH}:job-definition/nightly-report:1"),
+        ("lambda/CreateFunction20150331", "lambda-function", f"{LAMBDA}:function:orders-api"),
+        ("lambda/UpdateFunctionConfiguration20150331v2", "lambda-function", f"{LAMBDA}:function:orders-api"),
+    ],
+)
+def test_each_placement_call_names_its_workload(name: str, kind: str, identifier: str) -> None:
+    refs, why_not = placement_refs(parse_event(sample(name)))
+    assert why_not is None
+    assert [(ref.kind.value, ref.identifier) for ref in refs] == [(kind, identifier)]
+
+
+def test_event_tags_are_read_in_each_services_spelling() -> None:
+    (ecs,), _ = placement_refs(parse_event(sample("ecs/CreateService_exempt")))
+    (fn,), _ = placement_refs(parse_event(sample("lambda/CreateFunction20150331_exempt")))
+    assert ecs.tags == fn.tags == {"vpc-remediator:exempt": "true"}
+
+
+def test_a_task_keeps_the_network_it_was_started_with() -> None:
+    (task,), _ = placement_refs(parse_event(sample("ecs/RunTask")))
+    assert task.network is not None
+    assert task.network["assignPublicIp"] == "DISABLED"
+    assert task.cluster == "arn:aws:ecs:us-east-1:123456789012:cluster/web"
+
+
+def test_an_update_that_leaves_the_network_alone_is_not_a_placement() -> None:
+    refs, why_not = placement_refs(parse_event(sample("ecs/UpdateService_scale_only")))
+    assert refs == []
+    assert why_not is not None and "network" in why_not

@@ -58,3 +58,50 @@ def test_a_bad_secret_arn_names_its_parameter() -> None:
 def test_an_unknown_quiet_outcome_names_its_parameter() -> None:
     with pytest.raises(ConfigurationError, match="SlackQuietOutcomes"):
         load_settings({"STACK_NAME": "s", "SLACK_QUIET_OUTCOMES": "compliant,boring"})
+
+
+def test_placement_defaults() -> None:
+    settings = load_settings({"STACK_NAME": "s"})
+    assert settings.exempt_tag_key == "vpc-remediator:exempt"
+    assert not settings.remediate_iac_managed
+    assert settings.allowed_public_ports == frozenset({80, 443})
+    assert (settings.flap_max_remediations, settings.flap_window_minutes) == (3, 60)
+    assert settings.ledger_table is None
+
+
+def test_placement_settings_are_read() -> None:
+    settings = load_settings(
+        {
+            "STACK_NAME": "s",
+            "EXEMPT_TAG_KEY": "team:hands-off",
+            "REMEDIATE_IAC_MANAGED": "true",
+            "ALLOWED_PUBLIC_PORTS": "443, 8443",
+            "FLAP_MAX_REMEDIATIONS": "5",
+            "FLAP_WINDOW_MINUTES": "15",
+            "LEDGER_TABLE": "ledger",
+        }
+    )
+    assert settings.exempt_tag_key == "team:hands-off"
+    assert settings.remediate_iac_managed
+    assert settings.allowed_public_ports == frozenset({443, 8443})
+    assert (settings.flap_max_remediations, settings.flap_window_minutes) == (5, 15)
+    assert settings.ledger_table == "ledger"
+
+
+def test_an_empty_port_list_allows_nothing() -> None:
+    assert load_settings({"STACK_NAME": "s", "ALLOWED_PUBLIC_PORTS": ""}).allowed_public_ports == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "parameter"),
+    [
+        ("ALLOWED_PUBLIC_PORTS", "80,http", "AllowedPublicPorts"),
+        ("ALLOWED_PUBLIC_PORTS", "70000", "AllowedPublicPorts"),
+        ("FLAP_MAX_REMEDIATIONS", "three", "FlapMaxRemediations"),
+        ("FLAP_WINDOW_MINUTES", "0", "FlapWindowMinutes"),
+        ("REMEDIATE_IAC_MANAGED", "sometimes", "RemediateIacManaged"),
+    ],
+)
+def test_a_bad_placement_setting_names_its_parameter(name: str, value: str, parameter: str) -> None:
+    with pytest.raises(ConfigurationError, match=parameter):
+        load_settings({"STACK_NAME": "s", name: value})

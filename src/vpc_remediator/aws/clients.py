@@ -11,7 +11,10 @@ from botocore.config import Config
 from vpc_remediator import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from mypy_boto3_batch import BatchClient
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_ecs import ECSClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
@@ -53,6 +56,18 @@ class ClientFactory:
     def sts(self) -> STSClient:
         """An STS client."""
         return self._session.client("sts", region_name=self._region, config=CLIENT_CONFIG)
+
+    def ecs(self) -> ECSClient:
+        """An ECS client."""
+        return self._session.client("ecs", region_name=self._region, config=CLIENT_CONFIG)
+
+    def batch(self) -> BatchClient:
+        """An AWS Batch client."""
+        return self._session.client("batch", region_name=self._region, config=CLIENT_CONFIG)
+
+    def dynamodb(self) -> DynamoDBClient:
+        """A DynamoDB client."""
+        return self._session.client("dynamodb", region_name=self._region, config=CLIENT_CONFIG)
 
     @property
     def region(self) -> str | None:

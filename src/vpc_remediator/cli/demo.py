@@ -7,13 +7,15 @@ shows before and after; every report the acts produce is returned so the demo ca
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from vpc_remediator.cli.local import LocalRuntime, default_stack_name, find_project_file, handle_event
 from vpc_remediator.cli.render import summary
 from vpc_remediator.cli.router import Router
+from vpc_remediator.settings import get_settings
 
 REGION = "us-east-1"
 
@@ -39,6 +41,18 @@ class DemoContext:
         self.reports.extend(reports)
         return reports
 
+    @contextmanager
+    def dry_run(self) -> Iterator[None]:
+        """Events sent inside run as with DryRun=true."""
+        previous = os.environ.get("DRY_RUN", "false")
+        os.environ["DRY_RUN"] = "true"
+        get_settings.cache_clear()
+        try:
+            yield
+        finally:
+            os.environ["DRY_RUN"] = previous
+            get_settings.cache_clear()
+
 
 def title(text: str) -> None:
     """A section heading."""
@@ -52,8 +66,9 @@ def acts() -> list[Act]:
     """The demo's acts, in order."""
     from vpc_remediator.cli.demo_default_vpc import default_vpc_act  # noqa: PLC0415
     from vpc_remediator.cli.demo_nat_gateway import nat_gateway_act  # noqa: PLC0415
+    from vpc_remediator.cli.demo_placement import placement_act  # noqa: PLC0415
 
-    return [default_vpc_act, nat_gateway_act]
+    return [default_vpc_act, placement_act, nat_gateway_act]
 
 
 def post_to_local_slack(reports: list[dict[str, Any]]) -> None:

@@ -41,3 +41,23 @@ class Workload:
     tags: Mapping[str, str] = field(default_factory=dict)
     can_change_in_place: bool = True
     raw: Mapping[str, Any] = field(default_factory=dict)
+    # FARGATE, FARGATE_SPOT, EC2, SPOT (ECS launch type, Batch compute type); None when it does not apply.
+    platform: str | None = None
+    # Why the network cannot be changed in place (a running task, a BEST_FIT compute environment).
+    not_in_place_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkloadRef:
+    """Where to find one workload, as an event names it: the adapter describes it from here.
+
+    `identifier` is the ARN when the event gives it, else a name; `tags` and `network` are what the event itself
+    says (the request's tags, the awsvpcConfiguration a task was started with).
+    """
+
+    kind: WorkloadKind
+    identifier: str
+    cluster: str | None = None
+    service: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    network: Mapping[str, Any] | None = None

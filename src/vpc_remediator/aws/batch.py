@@ -1,0 +1,164 @@
+"""AWS Batch adapter: compute environments (subnets) and Fargate job definitions (public IP) as Workload values."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.aws.errors import translated
+from vpc_remediator.domain.errors import ResourceNotFoundError
+from vpc_remediator.domain.placement import FARGATE_PLATFORMS, NetworkPlan
+from vpc_remediator.domain.report import Action
+from vpc_remediator.domain.workload import Workload, WorkloadKind, WorkloadRef
+
+if TYPE_CHECKING:
+    from mypy_boto3_batch import BatchClient
+
+# EC2 and Spot environments accept new subnets only through an "infrastructure update", which needs one of these
+# allocation strategies and the service-linked role; Fargate environments always accept them.
+INFRASTRUCTURE_UPDATE_STRATEGIES = frozenset(
+    {"BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED", "SPOT_PRICE_CAPACITY_OPTIMIZED"}
+)
+SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
+# What DescribeJobDefinitions returns that RegisterJobDefinition does not take.
+_READ_ONLY = frozenset({"jobDefinitionArn", "revision", "status", "containerOrchestrationType"})
+
+
+def _subnet_update_blocker(raw: dict[str, Any]) -> str | None:
+    resources = raw.get("computeResources", {})
+    compute_type = resources.get("type")
+    if compute_type in FARGATE_PLATFORMS:
+        return None
+    strategy = resources.get("allocationStrategy", "BEST_FIT")
+    if strategy not in INFRASTRUCTURE_UPDATE_STRATEGIES:
+        return (
+            f"AWS does not update the subnets of a {compute_type} compute environment with allocation strategy "
+            f"{strategy}: create a new compute environment with the corrected subnets and switch its job queues"
+        )
+    role = raw.get("serviceRole")
+    if role and SERVICE_LINKED_ROLE not in role:
+        return (
+            f"AWS updates the subnets of a {compute_type} compute environment only with the {SERVICE_LINKED_ROLE} "
+            "service-linked role, and this one uses its own service role: create a new compute environment"
+        )
+    return None
+
+
+class BatchAdapter:
+    """Describes Batch workloads; updates compute environments' subnets and registers job definition revisions."""
+
+    def __init__(self, batch: BatchClient) -> None:
+        self._batch = batch
+        self._fargate_groups: tuple[str, ...] | None = None
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the compute environment or job definition the ref names."""
+        if ref.kind is WorkloadKind.BATCH_COMPUTE_ENVIRONMENT:
+            return self._compute_environment(ref)
+        return self._job_definition(ref)
+
+    def reload(self, workload: Workload, arn: str) -> Workload:
+        """Describe it again (verification after a write)."""
+        return self.load(WorkloadRef(workload.kind, arn))
+
+    def _compute_environment(self, ref: WorkloadRef) -> Workload:
+        with translated("batch:DescribeComputeEnvironments"):
+            found = self._batch.describe_compute_environments(computeEnvironments=[ref.identifier])
+        if not found["computeEnvironments"]:
+            raise ResourceNotFoundError(f"Batch compute environment {ref.identifier} not found")
+        raw: dict[str, Any] = dict(found["computeEnvironments"][0])
+        resources = raw.get("computeResources", {})
+        blocker = _subnet_update_blocker(raw) if raw.get("type") == "MANAGED" else "an unmanaged compute environment"
+        return Workload(
+            kind=ref.kind,
+            arn=raw["computeEnvironmentArn"],
+            name=raw.get("computeEnvironmentName", ""),
+            subnet_ids=tuple(resources.get("subnets", [])),
+            security_group_ids=tuple(resources.get("securityGroupIds", [])),
+            tags={**raw.get("tags", {}), **ref.tags},
+            can_change_in_place=blocker is None,
+            not_in_place_reason=blocker,
+            raw=raw,
+            platform=resources.get("type"),
+        )
+
+    def fargate_security_groups(self) -> tuple[str, ...]:
+        """The security groups of every managed Fargate compute environment: where a Fargate job can run."""
+        if self._fargate_groups is None:
+            groups: set[str] = set()
+            with translated("batch:DescribeComputeEnvironments"):
+                for page in self._batch.get_paginator("describe_compute_environments").paginate():
+                    for environment in page["computeEnvironments"]:
+                        resources = environment.get("computeResources", {})
+                        if resources.get("type") in FARGATE_PLATFORMS:
+                            groups.update(resources.get("securityGroupIds", []))
+            self._fargate_groups = tuple(sorted(groups))
+        return self._fargate_groups
+
+    def _job_definition(self, ref: WorkloadRef) -> Workload:
+        with translated("batch:DescribeJobDefinitions"):
+            found = self._batch.describe_job_definitions(jobDefinitions=[ref.identifier])["jobDefinitions"]
+        if not found:
+            raise ResourceNotFoundError(f"Batch job definition {ref.identifier} not found")
+        raw: dict[str, Any] = dict(found[0])
+        fargate = "FARGATE" in raw.get("platformCapabilities", [])
+        network = raw.get("containerProperties", {}).get("networkConfiguration", {})
+        return Workload(
+            kind=ref.kind,
+            arn=raw["jobDefinitionArn"],
+            name=raw.get("jobDefinitionName", ""),
+            # A job definition has no security groups of its own: its jobs run with those of the compute environment
+            # a queue sends them to, so a public IP is checked against every Fargate environment's groups.
+            security_group_ids=self.fargate_security_groups() if fargate else (),
+            assign_public_ip=network.get("assignPublicIp") == "ENABLED",
+            tags={**raw.get("tags", {}), **ref.tags},
+            raw=raw,
+            platform="FARGATE" if fargate else "EC2",
+            not_in_place_reason=None if "containerProperties" in raw else "no containerProperties",
+            can_change_in_place="containerProperties" in raw,
+        )
+
+    def _register_params(self, workload: Workload) -> dict[str, Any]:
+        shape = self._batch.meta.service_model.operation_model("RegisterJobDefinition").input_shape
+        accepted = set(shape.members) if shape is not None else set()
+        params = {k: copy.deepcopy(v) for k, v in workload.raw.items() if k in accepted and k not in _READ_ONLY}
+        params.setdefault("containerProperties", {}).setdefault("networkConfiguration", {})["assignPublicIp"] = (
+            "ENABLED"
+        )
+        return params
+
+    def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
+        """The call that gives the workload this network, with the command that reverts it."""
+        if workload.kind is WorkloadKind.BATCH_JOB_DEFINITION:
+            params = self._register_params(workload)
+            name = shlex.quote(str(workload.raw.get("jobDefinitionName", "")))
+            undo = (
+                f"aws batch deregister-job-definition --job-definition {name}:<the new revision>"
+                f"  # jobs then run {workload.arn} again"
+            )
+            return Action("batch:RegisterJobDefinition", params, undo=undo)
+        update = {"subnets": list(plan.subnet_ids), "securityGroupIds": list(plan.security_group_ids)}
+        before = {"subnets": list(workload.subnet_ids), "securityGroupIds": list(workload.security_group_ids)}
+        params = {"computeEnvironment": workload.arn, "computeResources": update}
+        undo = (
+            f"aws batch update-compute-environment --compute-environment {shlex.quote(workload.arn)}"
+            f" --compute-resources {shlex.quote(json.dumps(before))}"
+        )
+        return Action("batch:UpdateComputeEnvironment", params, undo=undo)
+
+    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+        """Make the planned call; returns it as made and the ARN to verify (a job definition's new revision)."""
+        action = self.plan(workload, plan)
+        if workload.kind is WorkloadKind.BATCH_JOB_DEFINITION:
+            with translated(action.api):
+                registered = self._batch.register_job_definition(**action.params)
+            new_arn = registered["jobDefinitionArn"]
+            undo = f"aws batch deregister-job-definition --job-definition {shlex.quote(new_arn)}"
+            return Action(action.api, action.params, undo=undo), new_arn
+        with translated(action.api):
+            self._batch.update_compute_environment(
+                computeEnvironment=workload.arn, computeResources=action.params["computeResources"]
+            )
+        return action, workload.arn

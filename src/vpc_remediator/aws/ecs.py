@@ -1,0 +1,202 @@
+"""ECS adapter: services, task sets and tasks as Workload values; a service's network changed by UpdateService."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.aws.errors import translated
+from vpc_remediator.domain.errors import ResourceNotFoundError
+from vpc_remediator.domain.placement import AWSVPC, NetworkPlan, public_ip_text
+from vpc_remediator.domain.report import Action
+from vpc_remediator.domain.workload import Workload, WorkloadKind, WorkloadRef
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecs import ECSClient
+
+
+def _tags(raw: Any) -> dict[str, str]:
+    return {str(tag["key"]): str(tag.get("value", "")) for tag in raw or [] if "key" in tag}
+
+
+def _network(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    awsvpc = dict(config or {})
+    return {
+        "subnet_ids": tuple(awsvpc.get("subnets", [])),
+        "security_group_ids": tuple(awsvpc.get("securityGroups", [])),
+        # Absent means DISABLED, ECS's default.
+        "assign_public_ip": awsvpc.get("assignPublicIp") == "ENABLED" if awsvpc else None,
+    }
+
+
+def network_configuration(workload: Workload, plan: NetworkPlan) -> dict[str, Any]:
+    """The awsvpcConfiguration to send: the workload's own, with only subnets and the public IP changed."""
+    current = dict(workload.raw.get("networkConfiguration", {}).get("awsvpcConfiguration", {}))
+    current.update(
+        {
+            "subnets": list(plan.subnet_ids),
+            "securityGroups": list(plan.security_group_ids),
+            "assignPublicIp": public_ip_text(plan.assign_public_ip) or "DISABLED",
+        }
+    )
+    return {"awsvpcConfiguration": current}
+
+
+class EcsAdapter:
+    """Describes ECS workloads and re-networks services."""
+
+    def __init__(self, ecs: ECSClient) -> None:
+        self._ecs = ecs
+        self._network_modes: dict[str, str] = {}
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the service, task set or task the ref names."""
+        if ref.kind is WorkloadKind.ECS_SERVICE:
+            return self._service(ref)
+        if ref.kind is WorkloadKind.ECS_TASK_SET:
+            return self._task_set(ref)
+        return self._task(ref)
+
+    def reload(self, workload: Workload, arn: str) -> Workload:
+        """Describe the workload again (verification after a write)."""
+        cluster = workload.raw.get("clusterArn")
+        return self.load(WorkloadRef(workload.kind, arn, cluster=cluster, service=workload.raw.get("serviceArn")))
+
+    def _network_mode(self, task_definition: str | None, has_awsvpc: bool) -> str | None:
+        # A network configuration is only accepted for awsvpc: describe the task definition only without one.
+        if has_awsvpc or not task_definition:
+            return AWSVPC if has_awsvpc else None
+        if task_definition not in self._network_modes:
+            with translated("ecs:DescribeTaskDefinition"):
+                described = self._ecs.describe_task_definition(taskDefinition=task_definition)["taskDefinition"]
+            self._network_modes[task_definition] = str(described.get("networkMode") or "bridge")
+        return self._network_modes[task_definition]
+
+    def _service(self, ref: WorkloadRef) -> Workload:
+        kwargs: dict[str, Any] = {"services": [ref.identifier], "include": ["TAGS"]}
+        if ref.cluster:
+            kwargs["cluster"] = ref.cluster
+        with translated("ecs:DescribeServices"):
+            found = self._ecs.describe_services(**kwargs)["services"]
+        if not found or found[0].get("status") == "INACTIVE":
+            raise ResourceNotFoundError(f"ECS service {ref.identifier} not found")
+        raw: dict[str, Any] = dict(found[0])
+        config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
+        return Workload(
+            kind=ref.kind,
+            arn=raw["serviceArn"],
+            name=raw.get("serviceName", ""),
+            network_mode=self._network_mode(raw.get("taskDefinition"), bool(config)),
+            tags={**_tags(raw.get("tags")), **ref.tags},
+            raw=raw,
+            platform=raw.get("launchType") or "capacity provider",
+            **_network(config),
+        )
+
+    def _task_set(self, ref: WorkloadRef) -> Workload:
+        if not ref.cluster or not ref.service:
+            raise ResourceNotFoundError(f"ECS task set {ref.identifier}: its cluster and service are unknown")
+        with translated("ecs:DescribeTaskSets"):
+            found = self._ecs.describe_task_sets(
+                cluster=ref.cluster, service=ref.service, taskSets=[ref.identifier], include=["TAGS"]
+            )["taskSets"]
+        if not found:
+            raise ResourceNotFoundError(f"ECS task set {ref.identifier} not found")
+        raw: dict[str, Any] = dict(found[0])
+        config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
+        return Workload(
+            kind=ref.kind,
+            arn=raw["taskSetArn"],
+            name=raw.get("id", ""),
+            network_mode=self._network_mode(raw.get("taskDefinition"), bool(config)),
+            tags={**_tags(raw.get("tags")), **ref.tags},
+            can_change_in_place=False,
+            not_in_place_reason=(
+                "a task set's network configuration cannot be updated: create its replacement task set with the "
+                "corrected network configuration"
+            ),
+            raw=raw,
+            platform=raw.get("launchType") or "capacity provider",
+            **_network(config),
+        )
+
+    def _task(self, ref: WorkloadRef) -> Workload:
+        kwargs: dict[str, Any] = {"tasks": [ref.identifier], "include": ["TAGS"]}
+        if ref.cluster:
+            kwargs["cluster"] = ref.cluster
+        with translated("ecs:DescribeTasks"):
+            found = self._ecs.describe_tasks(**kwargs)["tasks"]
+        if not found:
+            raise ResourceNotFoundError(f"ECS task {ref.identifier} not found")
+        raw: dict[str, Any] = dict(found[0])
+        config: Mapping[str, Any] | None = ref.network
+        if config is None:
+            # Without the RunTask request (a sweep), the task's network interface names its subnet.
+            subnets = [
+                detail["value"]
+                for attachment in raw.get("attachments", [])
+                if attachment.get("type") == "ElasticNetworkInterface"
+                for detail in attachment.get("details", [])
+                if detail.get("name") == "subnetId"
+            ]
+            config = {"subnets": subnets} if subnets else None
+        raw["networkConfiguration"] = {"awsvpcConfiguration": dict(config or {})}
+        return Workload(
+            kind=ref.kind,
+            arn=raw["taskArn"],
+            name=raw["taskArn"].rsplit("/", 1)[-1],
+            network_mode=self._network_mode(raw.get("taskDefinitionArn"), bool(config)),
+            tags={**_tags(raw.get("tags")), **ref.tags},
+            can_change_in_place=False,
+            not_in_place_reason=(
+                "a running task cannot be re-networked (and is never stopped): start its next run with the "
+                "corrected network configuration"
+            ),
+            raw=raw,
+            platform=raw.get("launchType") or "capacity provider",
+            **_network(config),
+        )
+
+    def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
+        """The call that gives the workload this network, with the command that puts the old one back."""
+        configuration = network_configuration(workload, plan)
+        before = {
+            "awsvpcConfiguration": dict(workload.raw.get("networkConfiguration", {}).get("awsvpcConfiguration") or {})
+        }
+        cluster = str(workload.raw.get("clusterArn", ""))
+        if workload.kind is WorkloadKind.ECS_SERVICE:
+            params = {"cluster": cluster, "service": workload.arn, "networkConfiguration": configuration}
+            undo = (
+                f"aws ecs update-service --cluster {shlex.quote(cluster)} --service {shlex.quote(workload.arn)}"
+                f" --network-configuration {shlex.quote(json.dumps(before, sort_keys=True))}"
+            )
+            return Action("ecs:UpdateService", params, undo=undo)
+        if workload.kind is WorkloadKind.ECS_TASK_SET:
+            params = {
+                "cluster": cluster,
+                "service": str(workload.raw.get("serviceArn", "")),
+                "taskDefinition": str(workload.raw.get("taskDefinition", "")),
+                "networkConfiguration": configuration,
+            }
+            return Action("ecs:CreateTaskSet", params)
+        params = {
+            "cluster": cluster,
+            "taskDefinition": str(workload.raw.get("taskDefinitionArn", "")),
+            "networkConfiguration": configuration,
+        }
+        return Action("ecs:RunTask", params)
+
+    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+        """Update a service's network configuration (read-modify-write: nothing else is sent)."""
+        if workload.kind is not WorkloadKind.ECS_SERVICE:
+            raise ValueError(f"{workload.kind.value} cannot be changed in place")
+        action = self.plan(workload, plan)
+        with translated(action.api):
+            self._ecs.update_service(
+                cluster=action.params["cluster"],
+                service=action.params["service"],
+                networkConfiguration=action.params["networkConfiguration"],
+            )
+        return action, workload.arn
