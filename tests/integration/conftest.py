@@ -11,6 +11,8 @@ import pytest
 from moto import mock_aws
 
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
+from vpc_remediator.remediation import placement_event
+from vpc_remediator.remediation.placement import MemoryLedger
 from vpc_remediator.settings import get_settings
 
 REGION = "us-east-1"
@@ -29,6 +31,8 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(name, value)
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "IDEMPOTENCY_TABLE", "DRY_RUN"):
         monkeypatch.delenv(name, raising=False)
+    # Without a ledger table, decisions are remembered for the life of the process: each test starts afresh.
+    monkeypatch.setattr(placement_event, "_LOCAL_LEDGER", MemoryLedger())
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

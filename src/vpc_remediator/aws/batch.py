@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import shlex
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.aws.errors import translated
@@ -68,16 +69,22 @@ class BatchAdapter:
             found = self._batch.describe_compute_environments(computeEnvironments=[ref.identifier])
         if not found["computeEnvironments"]:
             raise ResourceNotFoundError(f"Batch compute environment {ref.identifier} not found")
-        raw: dict[str, Any] = dict(found["computeEnvironments"][0])
+        return self.compute_environment_workload(found["computeEnvironments"][0], ref.tags)
+
+    def compute_environment_workload(
+        self, described: Mapping[str, Any], extra_tags: Mapping[str, str] | None = None
+    ) -> Workload:
+        """A compute environment as DescribeComputeEnvironments returns it, as a Workload."""
+        raw: dict[str, Any] = dict(described)
         resources = raw.get("computeResources", {})
         blocker = _subnet_update_blocker(raw) if raw.get("type") == "MANAGED" else "an unmanaged compute environment"
         return Workload(
-            kind=ref.kind,
+            kind=WorkloadKind.BATCH_COMPUTE_ENVIRONMENT,
             arn=raw["computeEnvironmentArn"],
             name=raw.get("computeEnvironmentName", ""),
             subnet_ids=tuple(resources.get("subnets", [])),
             security_group_ids=tuple(resources.get("securityGroupIds", [])),
-            tags={**raw.get("tags", {}), **ref.tags},
+            tags={**raw.get("tags", {}), **(extra_tags or {})},
             can_change_in_place=blocker is None,
             not_in_place_reason=blocker,
             raw=raw,
@@ -102,18 +109,24 @@ class BatchAdapter:
             found = self._batch.describe_job_definitions(jobDefinitions=[ref.identifier])["jobDefinitions"]
         if not found:
             raise ResourceNotFoundError(f"Batch job definition {ref.identifier} not found")
-        raw: dict[str, Any] = dict(found[0])
+        return self.job_definition_workload(found[0], ref.tags)
+
+    def job_definition_workload(
+        self, described: Mapping[str, Any], extra_tags: Mapping[str, str] | None = None
+    ) -> Workload:
+        """A job definition revision as DescribeJobDefinitions returns it, as a Workload."""
+        raw: dict[str, Any] = dict(described)
         fargate = "FARGATE" in raw.get("platformCapabilities", [])
         network = raw.get("containerProperties", {}).get("networkConfiguration", {})
         return Workload(
-            kind=ref.kind,
+            kind=WorkloadKind.BATCH_JOB_DEFINITION,
             arn=raw["jobDefinitionArn"],
             name=raw.get("jobDefinitionName", ""),
             # A job definition has no security groups of its own: its jobs run with those of the compute environment
             # a queue sends them to, so a public IP is checked against every Fargate environment's groups.
             security_group_ids=self.fargate_security_groups() if fargate else (),
             assign_public_ip=network.get("assignPublicIp") == "ENABLED",
-            tags={**raw.get("tags", {}), **ref.tags},
+            tags={**raw.get("tags", {}), **(extra_tags or {})},
             raw=raw,
             platform="FARGATE" if fargate else "EC2",
             not_in_place_reason=None if "containerProperties" in raw else "no containerProperties",

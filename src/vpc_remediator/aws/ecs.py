@@ -82,14 +82,18 @@ class EcsAdapter:
             found = self._ecs.describe_services(**kwargs)["services"]
         if not found or found[0].get("status") == "INACTIVE":
             raise ResourceNotFoundError(f"ECS service {ref.identifier} not found")
-        raw: dict[str, Any] = dict(found[0])
+        return self.service_workload(found[0], ref.tags)
+
+    def service_workload(self, described: Mapping[str, Any], extra_tags: Mapping[str, str] | None = None) -> Workload:
+        """A service as DescribeServices (with TAGS) returns it, as a Workload: the sweep describes ten at a time."""
+        raw: dict[str, Any] = dict(described)
         config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
         return Workload(
-            kind=ref.kind,
+            kind=WorkloadKind.ECS_SERVICE,
             arn=raw["serviceArn"],
             name=raw.get("serviceName", ""),
             network_mode=self._network_mode(raw.get("taskDefinition"), bool(config)),
-            tags={**_tags(raw.get("tags")), **ref.tags},
+            tags={**_tags(raw.get("tags")), **(extra_tags or {})},
             raw=raw,
             platform=raw.get("launchType") or "capacity provider",
             **_network(config),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -25,6 +25,22 @@ def _vpc_config_option(subnets: Sequence[str], groups: Sequence[str]) -> str:
     return shlex.quote(f"SubnetIds={','.join(subnets)},SecurityGroupIds={','.join(groups)}")
 
 
+def function_workload(configuration: Mapping[str, Any], tags: Mapping[str, str]) -> Workload:
+    """A function's configuration (as GetFunction or ListFunctions return it) and its tags, as a Workload."""
+    raw: dict[str, Any] = dict(configuration)
+    vpc = raw.get("VpcConfig") or {}
+    return Workload(
+        kind=WorkloadKind.LAMBDA_FUNCTION,
+        arn=raw["FunctionArn"],
+        name=raw.get("FunctionName", ""),
+        # VpcConfig.VpcId is not trusted (some emulators make it up): the VPC comes from the subnets.
+        subnet_ids=tuple(vpc.get("SubnetIds", [])),
+        security_group_ids=tuple(vpc.get("SecurityGroupIds", [])),
+        tags=dict(tags),
+        raw=raw,
+    )
+
+
 class LambdaAdapter:
     """Describes functions and moves them between subnets."""
 
@@ -43,18 +59,7 @@ class LambdaAdapter:
         # ResourceNotFoundException becomes ResourceNotFoundError: retried while the function may still appear.
         with translated("lambda:GetFunction"):
             found = self._lambda.get_function(FunctionName=ref.identifier)
-        raw: dict[str, Any] = dict(found["Configuration"])
-        vpc = raw.get("VpcConfig") or {}
-        return Workload(
-            kind=WorkloadKind.LAMBDA_FUNCTION,
-            arn=raw["FunctionArn"],
-            name=raw.get("FunctionName", ""),
-            # VpcConfig.VpcId is not trusted (some emulators make it up): the VPC comes from the subnets.
-            subnet_ids=tuple(vpc.get("SubnetIds", [])),
-            security_group_ids=tuple(vpc.get("SecurityGroupIds", [])),
-            tags={**found.get("Tags", {}), **ref.tags},
-            raw=raw,
-        )
+        return function_workload(found["Configuration"], {**found.get("Tags", {}), **ref.tags})
 
     def reload(self, workload: Workload, arn: str) -> Workload:
         """Describe it again (verification after a write)."""

@@ -203,11 +203,16 @@ def remediate_workload(
     stamp: ReportStamp,
     dry_run: bool,
     invoked_by: str | None = None,
+    audit_compliant: bool = True,
 ) -> Report:
-    """Decide where the workload belongs and make it so, within every safety rule; one report, kept in the ledger."""
+    """Decide where the workload belongs and make it so, within every safety rule; one report, kept in the ledger.
+
+    A sweep passes audit_compliant=False: thousands of compliant resources every few hours are no audit trail.
+    """
     now = services.clock()
     report = _remediate(workload, services, settings, stamp, dry_run, invoked_by, now)
-    services.ledger.record(report, now, ledger_key(workload))
+    if audit_compliant or report.outcome is not Outcome.COMPLIANT:
+        services.ledger.record(report, now, ledger_key(workload))
     return report
 
 
