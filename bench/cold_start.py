@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vpc_remediator.cli.template import functions, load_template
+from vpc_remediator.cli.template import built_functions
 
 BUILD = Path(".aws-sam/build")
 WORK = Path("bench/.work")
@@ -103,12 +103,6 @@ def custodian_python(python: str) -> str:
 
 def measure(python: str, repeat: int) -> dict[str, Any]:
     """Median cold start of every built function and of the reference, in fresh interpreters."""
-    template = load_template(BUILD / "template.yaml")
-    layers = [
-        BUILD / name / "python"
-        for name, resource in template["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::LayerVersion"
-    ]
     base_env = {
         "PATH": os.environ.get("PATH", ""),
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -116,11 +110,10 @@ def measure(python: str, repeat: int) -> dict[str, Any]:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     results: dict[str, Any] = {}
-    for name, properties in functions(template).items():
-        path = [BUILD / str(properties["CodeUri"]), *layers]
-        env = {**base_env, "PYTHONPATH": os.pathsep.join(str(p.resolve()) for p in path)}
+    for function in built_functions(BUILD):
+        env = {**base_env, "PYTHONPATH": function.python_path}
         # -S: only the build output and the layer, as in Lambda; no site-packages of this machine.
-        results[name] = _runs([python, "-S", "-c", OURS, properties["Handler"]], env, repeat)
+        results[function.name] = _runs([python, "-S", "-c", OURS, function.handler], env, repeat)
     WORK.mkdir(parents=True, exist_ok=True)
     policy = WORK / "c7n-config.json"
     policy.write_text(json.dumps(CUSTODIAN_POLICY))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from vpc_remediator.cli.interpreters import find_python
-from vpc_remediator.cli.template import functions, load_template
+from vpc_remediator.cli.template import built_functions
 
 BUILD = Path(".aws-sam/build")
 
@@ -31,12 +31,6 @@ def main() -> int:
     if python is None:
         print(f"smoke: no Python {version} on this machine, skipped")
         return 0
-    template = load_template(BUILD / "template.yaml")
-    layers = [
-        BUILD / name / "python"
-        for name, resource in template["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::LayerVersion"
-    ]
     env = {
         "PATH": os.environ.get("PATH", ""),
         "STACK_NAME": "smoke",
@@ -45,17 +39,12 @@ def main() -> int:
         "AWS_DEFAULT_REGION": "us-east-1",
     }
     failures = 0
-    for name, properties in functions(template).items():
-        code = BUILD / str(properties["CodeUri"])
-        env["PYTHONPATH"] = os.pathsep.join(str(path.resolve()) for path in [code, *layers])
+    for function in built_functions(BUILD):
+        env["PYTHONPATH"] = function.python_path
         result = subprocess.run(
-            [python, "-S", "-c", IMPORT_HANDLER, properties["Handler"]],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            [python, "-S", "-c", IMPORT_HANDLER, function.handler], env=env, capture_output=True, text=True, check=False
         )
-        print(f"smoke {name}: {(result.stdout or result.stderr).strip().splitlines()[-1]}")
+        print(f"smoke {function.name}: {(result.stdout or result.stderr).strip().splitlines()[-1]}")
         failures += result.returncode != 0
     return 1 if failures else 0
 

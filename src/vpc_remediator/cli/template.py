@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,3 +96,30 @@ def functions(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         for logical_id, resource in resources.items()
         if resource.get("Type") == "AWS::Serverless::Function"
     }
+
+
+@dataclass(frozen=True)
+class BuiltFunction:
+    """A function of a `sam build` output, with the import path Lambda gives it: its code, then the layers."""
+
+    name: str
+    handler: str
+    python_path: str
+
+
+def built_functions(build: Path) -> list[BuiltFunction]:
+    """Every function of the build output in `build` (.aws-sam/build)."""
+    template = load_template(build / "template.yaml")
+    layers = [
+        build / name / "python"
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::LayerVersion"
+    ]
+    return [
+        BuiltFunction(
+            name,
+            str(properties["Handler"]),
+            os.pathsep.join(str(path.resolve()) for path in [build / str(properties["CodeUri"]), *layers]),
+        )
+        for name, properties in functions(template).items()
+    ]

@@ -20,6 +20,19 @@ class Outcome(StrEnum):
     IGNORED = "ignored"
 
 
+# Most important first: how summaries, digests and their counts are ordered everywhere.
+OUTCOMES_BY_IMPORTANCE = (
+    Outcome.FAILED,
+    Outcome.BLOCKED,
+    Outcome.NEEDS_NAT,
+    Outcome.REMEDIATED,
+    Outcome.WOULD_REMEDIATE,
+    Outcome.SKIPPED,
+    Outcome.IGNORED,
+    Outcome.COMPLIANT,
+)
+
+
 @dataclass(frozen=True)
 class Action:
     """One AWS API call, made or planned, with the AWS CLI command that reverts it."""

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from vpc_remediator.domain.report import Outcome, Report
+from vpc_remediator.domain.report import OUTCOMES_BY_IMPORTANCE, Outcome, Report
 from vpc_remediator.notify.links import cloudtrail_url, console_url, short_name
 
 MAX_BLOCKS = 50
@@ -40,16 +40,7 @@ DIGEST_LINES = 8
 DEFAULT_QUIET = frozenset({Outcome.COMPLIANT.value, Outcome.IGNORED.value})
 
 # Most important first: the order of digests, of their sections and of their counts.
-IMPORTANCE = (
-    Outcome.FAILED,
-    Outcome.BLOCKED,
-    Outcome.NEEDS_NAT,
-    Outcome.REMEDIATED,
-    Outcome.WOULD_REMEDIATE,
-    Outcome.SKIPPED,
-    Outcome.IGNORED,
-    Outcome.COMPLIANT,
-)
+IMPORTANCE = OUTCOMES_BY_IMPORTANCE
 # Outcomes a digest lists report by report; the others it only counts.
 _LISTED = frozenset(IMPORTANCE[:5])
 _LOOK = {

@@ -7,21 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from vpc_remediator.domain.report import Outcome, Report
+from vpc_remediator.domain.report import OUTCOMES_BY_IMPORTANCE, Outcome, Report
 from vpc_remediator.remediation.context import ReportStamp
 
 KIND = "sweep"
-# Most important first: the summary's outcome is the most important one found.
-OUTCOME_ORDER = (
-    Outcome.FAILED,
-    Outcome.BLOCKED,
-    Outcome.NEEDS_NAT,
-    Outcome.REMEDIATED,
-    Outcome.WOULD_REMEDIATE,
-    Outcome.SKIPPED,
-    Outcome.IGNORED,
-    Outcome.COMPLIANT,
-)
 
 
 class Phase(Protocol):
@@ -97,9 +86,10 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool) -> Re
     outcomes = Counter[str]()
     for (_, outcome), count in result.counts.items():
         outcomes[outcome] += count
-    worst = next((o for o in OUTCOME_ORDER if outcomes.get(o.value)), Outcome.COMPLIANT)
+    # The summary's outcome is the most important one found.
+    worst = next((o for o in OUTCOMES_BY_IMPORTANCE if outcomes.get(o.value)), Outcome.COMPLIANT)
     total = sum(outcomes.values())
-    parts = [f"{outcomes[o.value]} {o.value}" for o in OUTCOME_ORDER if outcomes.get(o.value)]
+    parts = [f"{outcomes[o.value]} {o.value}" for o in OUTCOMES_BY_IMPORTANCE if outcomes.get(o.value)]
     reason = f"swept {total} resources: {', '.join(parts) or 'nothing to check'}"
     if dry_run:
         reason += " (dry run: nothing changed)"
