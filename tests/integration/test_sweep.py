@@ -59,6 +59,10 @@ def test_continuations_end_after_a_bounded_number_of_hops(ec2: Any) -> None:
         event, hops = outcome.continuation, hops + 1
         assert hops < 100
     assert hops > 0
+    # The last one says plainly that the sweep is incomplete and why.
+    summary = outcome.reports[0]
+    assert summary.details["complete"] is False
+    assert "not continued" in summary.reason
 
 
 def test_audit_without_apply_changes_nothing(ec2: Any, capsys: pytest.CaptureFixture[str]) -> None:

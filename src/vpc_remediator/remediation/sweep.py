@@ -81,7 +81,7 @@ def run_sweep(
     return result
 
 
-def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool) -> Report:
+def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, continued: bool = True) -> Report:
     """One report for the whole sweep: counts per kind and outcome, the most important outcome first."""
     outcomes = Counter[str]()
     for (_, outcome), count in result.counts.items():
@@ -93,14 +93,20 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool) -> Re
     reason = f"swept {total} resources: {', '.join(parts) or 'nothing to check'}"
     if dry_run:
         reason += " (dry run: nothing changed)"
-    if result.next_cursor is not None:
+    if result.next_cursor is not None and continued:
         reason += f"; stopped before the time limit, continuing from {result.next_cursor.phase}"
+    elif result.next_cursor is not None:
+        reason += (
+            f"; stopped before the time limit with {result.next_cursor.phase} unfinished, and not continued: "
+            "the hand-over limit was reached, so the next scheduled sweep starts over"
+        )
     by_kind: dict[str, dict[str, int]] = {}
     for (kind, outcome), count in sorted(result.counts.items()):
         by_kind.setdefault(kind, {})[outcome] = count
     resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:sweep"
     details = {
         "counts": by_kind,
-        "continues_from": result.next_cursor.to_dict() if result.next_cursor else None,
+        "continues_from": result.next_cursor.to_dict() if result.next_cursor and continued else None,
+        "complete": result.next_cursor is None,
     }
     return stamp.report(resource, KIND, worst, reason, details=details)

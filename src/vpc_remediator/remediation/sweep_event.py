@@ -44,11 +44,10 @@ def on_sweep_event(
         hop = int(trigger.detail.get("hop", 0))
     factory = clients or ClientFactory(region=trigger.region)
     result = run_sweep(build_phases(settings, factory, stamp), out_of_time, cursor)
-    if result.next_cursor is not None and hop >= MAX_CONTINUATIONS:
-        result.next_cursor = None  # reported below as not continued; the next schedule starts over
-    reports = [summary_report(result, stamp, settings.dry_run), *result.reports]
+    continued = hop < MAX_CONTINUATIONS
+    reports = [summary_report(result, stamp, settings.dry_run, continued), *result.reports]
     continuation = None
-    if result.next_cursor is not None:
+    if result.next_cursor is not None and continued:
         started_by = str(trigger.detail.get("started_by") or trigger.event_id)
         continuation = {
             **{key: event[key] for key in ("account", "region")},
