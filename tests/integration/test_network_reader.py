@@ -45,3 +45,23 @@ def test_subnets_are_looked_up_by_id_and_unknown_ids_are_absent(ec2: Any) -> Non
     found = NetworkReader(ec2).subnets([subnet["SubnetId"], "subnet-0000000000000dead"])
     assert list(found) == [subnet["SubnetId"]]
     assert found[subnet["SubnetId"]].vpc_id == subnet["VpcId"]
+
+
+def test_each_subnet_is_described_once_per_reader_and_a_vpc_read_knows_all_of_its_subnets(ec2: Any) -> None:
+    vpc_id = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    first, second, third = (
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.2.{index}.0/24", AvailabilityZone="us-east-1a")["Subnet"][
+            "SubnetId"
+        ]
+        for index in range(3)
+    )
+    described: list[Any] = []
+    ec2.meta.events.register("before-call.ec2.DescribeSubnets", lambda params, **_: described.append(params))
+    reader = NetworkReader(ec2)
+
+    assert set(reader.subnets([first])) == {first}
+    reader.vpc(vpc_id)
+    # A sweep asks again for every workload: the subnets already seen, alone or mixed, cost no further call.
+    assert set(reader.subnets([first, second])) == {first, second}
+    assert set(reader.subnets([third, first])) == {first, third}
+    assert len(described) == 2

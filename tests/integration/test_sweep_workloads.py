@@ -12,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from tests.integration.conftest import REGION
+from vpc_remediator.aws.clients import shared_session
 from vpc_remediator.cli.audit import run_audit
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.cli.demo_placement import (
@@ -130,6 +131,24 @@ def test_the_sweep_fixes_what_is_fixable_and_leaves_compliant_and_exempt_workloa
         assert after["services"][untouched] == before["services"][untouched]
     for untouched in ("billing", "edge-hook"):
         assert after["functions"][untouched] == before["functions"][untouched]
+
+
+def test_the_sweep_reads_subnets_per_vpc_not_per_workload(account: Account) -> None:
+    lam, iam = account.lam, boto3.client("iam", region_name=REGION)
+    for index in range(5):
+        lambda_function(lam, iam, f"worker-{index}", account.topo.private, (account.topo.web_sg,))
+    described: list[str] = []
+
+    def count(model: Any, **_: Any) -> None:
+        described.append(model.name)
+
+    shared_session().events.register("before-call.ec2.DescribeSubnets", count, unique_id="test-describe-subnets")
+    try:
+        on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: False)
+    finally:
+        shared_session().events.unregister("before-call.ec2.DescribeSubnets", unique_id="test-describe-subnets")
+    # The default VPC's check, then for each of the shop and edge VPCs: its first workload's subnets and the VPC.
+    assert len(described) == 5
 
 
 def test_a_second_sweep_finds_everything_fixed(account: Account) -> None:

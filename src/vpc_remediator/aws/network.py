@@ -51,18 +51,21 @@ class NetworkReader:
     def __init__(self, ec2: EC2Client) -> None:
         self._ec2 = ec2
         self._cache: dict[str, VpcNetwork] = {}
+        # Every subnet described so far, by id: a sweep asks for the subnets of thousands of workloads that share a
+        # few dozen subnets, so each is described once per reader (a VPC read fills in all of that VPC's).
+        self._subnets: dict[str, Subnet] = {}
 
     def subnets(self, subnet_ids: Iterable[str]) -> dict[str, Subnet]:
         """Subnet id → Subnet for the ids that exist (the VPC of a workload comes from here, never elsewhere)."""
-        ids = sorted(set(subnet_ids))
-        found: dict[str, Subnet] = {}
+        wanted = sorted(set(subnet_ids))
+        ids = [subnet_id for subnet_id in wanted if subnet_id not in self._subnets]
         for start in range(0, len(ids), _SUBNET_BATCH):
             batch = ids[start : start + _SUBNET_BATCH]
             filters: Any = [{"Name": "subnet-id", "Values": batch}]
             with translated("ec2:DescribeSubnets"):
                 for page in self._ec2.get_paginator("describe_subnets").paginate(Filters=filters):
-                    found.update({raw["SubnetId"]: _subnet(raw) for raw in page["Subnets"]})
-        return found
+                    self._subnets.update({raw["SubnetId"]: _subnet(raw) for raw in page["Subnets"]})
+        return {subnet_id: self._subnets[subnet_id] for subnet_id in wanted if subnet_id in self._subnets}
 
     def vpc(self, vpc_id: str) -> VpcNetwork:
         """The network of one VPC, read once per reader."""
@@ -78,6 +81,7 @@ class NetworkReader:
                 for page in self._ec2.get_paginator("describe_subnets").paginate(Filters=by_vpc)
                 for raw in page["Subnets"]
             ]
+        self._subnets.update({subnet.id: subnet for subnet in subnets})
         with translated("ec2:DescribeRouteTables"):
             tables = [
                 RouteTable(
