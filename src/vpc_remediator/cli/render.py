@@ -29,7 +29,17 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(f"    - {action['api']} {params}".rstrip())
         if action.get("undo"):
             lines.append(f"      undo: {action['undo']}")
+    lines += _nat_advice(report.get("details", {}).get("nat_advice"))
     return "\n".join(lines)
+
+
+def _nat_advice(advice: dict[str, Any] | None) -> list[str]:
+    """The NAT gateway's cost and the cheaper ways out, one line each."""
+    if not advice:
+        return []
+    lines = [f"    NAT: {advice['nat_gateway']['text']}"]
+    lines += [f"      or: {item['title']} ({item['cost']})" for item in advice.get("alternatives", [])]
+    return lines
 
 
 def json_lines(reports: Iterable[dict[str, Any]]) -> str:
