@@ -21,6 +21,7 @@ from bench.calls import counting
 from bench.events_bench import LEDGER_TABLE, REGION, create_ledger
 from vpc_remediator.aws.inventory import LIST_FUNCTIONS_PAGE, LIST_SERVICES_PAGE
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
+from vpc_remediator.cli.demo_placement import fargate_task_definition
 from vpc_remediator.cli.local import LocalRuntime
 from vpc_remediator.cli.samples import events_dir
 from vpc_remediator.remediation.sweep_event import on_sweep_event
@@ -155,14 +156,7 @@ def _functions(lam: Any, role: str, vpcs: list[Vpc], size: int) -> None:
 
 def _services(ecs: Any, vpcs: list[Vpc], size: int) -> None:
     # One cluster per VPC, one task definition for all: what varies is the network of each service.
-    task_definition = ecs.register_task_definition(
-        family="api",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "api", "image": "public.ecr.aws/nginx/nginx:latest", "memory": 512}],
-    )["taskDefinition"]["taskDefinitionArn"]
+    task_definition = fargate_task_definition(ecs)
     for index in range(VPCS):
         ecs.create_cluster(clusterName=f"cluster-{index}")
     for index in range(size):

@@ -105,6 +105,19 @@ def awsvpc(subnets: tuple[str, ...], groups: tuple[str, ...], public_ip: bool) -
     }
 
 
+def fargate_task_definition(ecs: Any) -> str:
+    """An awsvpc Fargate task definition (moto wants container-level memory); its ARN."""
+    arn: str = ecs.register_task_definition(
+        family="api",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "api", "image": "public.ecr.aws/nginx/nginx:latest", "memory": 512}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    return arn
+
+
 def ecs_service(
     ecs: Any,
     name: str,
@@ -114,14 +127,7 @@ def ecs_service(
 ) -> dict[str, Any]:
     """A Fargate service in cluster `shop`; returns the CreateService event's request and response."""
     ecs.create_cluster(clusterName="shop")
-    task_definition = ecs.register_task_definition(
-        family="api",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "api", "image": "public.ecr.aws/nginx/nginx:latest", "memory": 512}],
-    )["taskDefinition"]["taskDefinitionArn"]
+    task_definition = fargate_task_definition(ecs)
     request: dict[str, Any] = {
         "cluster": "shop",
         "serviceName": name,
