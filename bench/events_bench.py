@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from bench.calls import counting
+from vpc_remediator.cli.api_calls import counting
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.cli.demo_placement import (
     EXEMPT,

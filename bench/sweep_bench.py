@@ -17,9 +17,9 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from bench.calls import counting
 from bench.events_bench import LEDGER_TABLE, REGION, create_ledger
 from vpc_remediator.aws.inventory import LIST_FUNCTIONS_PAGE, LIST_SERVICES_PAGE
+from vpc_remediator.cli.api_calls import counting
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.cli.demo_placement import fargate_task_definition
 from vpc_remediator.cli.local import LocalRuntime

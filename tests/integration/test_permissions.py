@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from moto import mock_aws
 
 from tests.integration.conftest import REGION, delete_default_vpc, delete_gateway
 from tests.integration.test_nat_gateway_handler import created_nat, event_for
-from vpc_remediator.aws.clients import shared_session
+from vpc_remediator.cli.api_calls import counting
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.cli.demo_placement import (
     awsvpc,
@@ -77,22 +76,6 @@ def allowed_actions(function: str) -> list[str]:
     return actions
 
 
-@contextmanager
-def recorded_calls() -> Iterator[set[str]]:
-    """The IAM actions of the calls made inside the block, as "service:Operation"."""
-    calls: set[str] = set()
-
-    def record(model: Any, **_: Any) -> None:
-        calls.add(f"{model.service_model.signing_name}:{model.name}")
-
-    events = shared_session().events
-    events.register("before-call", record, unique_id="permission-test")
-    try:
-        yield calls
-    finally:
-        events.unregister("before-call", unique_id="permission-test")
-
-
 def assert_allowed(function: str, calls: set[str]) -> None:
     allowed = allowed_actions(function)
     missing = sorted(call for call in calls if not any(fnmatch.fnmatchcase(call, pattern) for pattern in allowed))
@@ -127,8 +110,9 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
     job_definition(account["batch"], account["iam"], "nightly-report", None)
     delete_gateway(account["ec2"])
     scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
-    with recorded_calls() as calls:
+    with counting() as counter:
         reports = on_sweep_event(scheduled, SETTINGS, out_of_time=lambda: False).reports
+    calls = set(counter.calls)
     assert reports[0].details["counts"]["ecs-service"] == {"remediated": 1}
     assert {"ecs:ListClusters", "lambda:ListFunctions", "ecs:UpdateService", "ec2:AttachInternetGateway"} <= calls
     assert_allowed("SweepFunction", calls)
@@ -148,24 +132,27 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
             "batch/RegisterJobDefinition", **job_definition(account["batch"], account["iam"], "nightly-report", None)
         ),
     ]
-    with recorded_calls() as calls:
+    with counting() as counter:
         outcomes = [report.outcome.value for event in events for report in on_placement_event(event, SETTINGS)]
+    calls = set(counter.calls)
     assert outcomes == ["remediated", "remediated", "remediated"]
     assert_allowed("PlacementFunction", calls)
 
 
 def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
     delete_default_vpc(ec2)
-    with recorded_calls() as calls:
+    with counting() as counter:
         (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), SETTINGS)
+    calls = set(counter.calls)
     assert report.outcome.value == "remediated"
     assert_allowed("DefaultVpcFunction", calls)
 
 
 def test_the_nat_gateway_report_is_allowed_every_call_it_makes(ec2: Any) -> None:
     gateway = created_nat(ec2)
-    with recorded_calls() as calls:
+    with counting() as counter:
         (report,) = on_nat_gateway_event(event_for(gateway), SETTINGS)
+    calls = set(counter.calls)
     assert report.kind == "nat-gateway"
     assert calls, "the report reads the gateway's VPC"
     assert_allowed("NatGatewayFunction", calls)

@@ -1,4 +1,7 @@
-"""Count the AWS API calls the remediator makes, with botocore's event hooks on the shared session."""
+"""Count the AWS API calls the remediator makes, with botocore's event hooks on the shared session.
+
+The benchmark counts them; the permission tests check each against template.yaml. Keys are IAM actions.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +14,13 @@ from vpc_remediator.aws.clients import shared_session
 
 
 class CallCounter:
-    """Every `before-call` event of the shared session, by "service:Operation"."""
+    """Every `before-call` event of the shared session, by IAM action ("service:Operation")."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
 
     def __call__(self, model: Any, **_: Any) -> None:
-        self.calls[f"{model.service_model.endpoint_prefix}:{model.name}"] += 1
-
-    @property
-    def total(self) -> int:
-        """All calls counted."""
-        return sum(self.calls.values())
+        self.calls[f"{model.service_model.signing_name}:{model.name}"] += 1
 
 
 @contextmanager
@@ -30,8 +28,8 @@ def counting() -> Iterator[CallCounter]:
     """Count the calls made inside the block."""
     counter = CallCounter()
     events = shared_session().events
-    events.register("before-call", counter, unique_id="bench-call-counter")
+    events.register("before-call", counter, unique_id=f"call-counter-{id(counter)}")
     try:
         yield counter
     finally:
-        events.unregister("before-call", unique_id="bench-call-counter")
+        events.unregister("before-call", unique_id=f"call-counter-{id(counter)}")
