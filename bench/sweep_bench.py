@@ -19,13 +19,13 @@ from moto import mock_aws
 
 from bench.events_bench import LEDGER_TABLE, REGION, create_ledger
 from vpc_remediator.aws.inventory import LIST_FUNCTIONS_PAGE, LIST_SERVICES_PAGE
+from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.api_calls import counting
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.cli.demo_placement import fargate_task_definition
 from vpc_remediator.cli.local import LocalRuntime
 from vpc_remediator.cli.samples import events_dir
-from vpc_remediator.remediation.sweep_event import on_sweep_event
-from vpc_remediator.settings import get_settings
+from vpc_remediator.remediation.entry import on_sweep_event
 
 VPCS = 10
 ZONES = ("us-east-1a", "us-east-1b")
@@ -208,13 +208,13 @@ def measure(size: int, repeat: int) -> SweepFigures:
             gc.collect()  # the seeding's garbage is not the sweep's
             with counting() as counter:
                 start = time.perf_counter()
-                outcome = on_sweep_event(scheduled_event(), get_settings(), out_of_time=lambda: False)
+                outcome = on_sweep_event(scheduled_event(), region_for, out_of_time=lambda: False)
                 figures.sweep_s.append(time.perf_counter() - start)
             if outcome.continuation is not None:
                 raise RuntimeError(f"sweep of {size} stopped early: the figure would be for part of the account")
             if attempt == 0:
                 figures.calls = counter.calls
-                figures.counts = outcome.reports[0].details["counts"]
+                figures.counts = outcome.reports[0].details.counts
     return figures
 
 

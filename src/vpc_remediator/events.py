@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vpc_remediator.domain.errors import InvalidEventError
-from vpc_remediator.domain.workload import WorkloadKind, WorkloadRef
+from vpc_remediator.domain.workload import WorkloadRef
+from vpc_remediator.workloads.kind import WorkloadKind
+from vpc_remediator.workloads.registry import KINDS, call_for
 
 CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 STACK_STATUS_DETAIL_TYPE = "CloudFormation Stack Status Change"
@@ -124,88 +126,18 @@ def default_vpc_relevance(trigger: Trigger) -> str | None:
     return None
 
 
-# Workload placement: (eventSource, eventName or its prefix) → the kind of workload the call creates or changes.
-# Lambda's CloudTrail names carry API version suffixes (CreateFunction20150331): match them by prefix.
-PLACEMENT_CALLS: dict[tuple[str, str], WorkloadKind] = {
-    ("ecs.amazonaws.com", "CreateService"): WorkloadKind.ECS_SERVICE,
-    ("ecs.amazonaws.com", "UpdateService"): WorkloadKind.ECS_SERVICE,
-    ("ecs.amazonaws.com", "CreateTaskSet"): WorkloadKind.ECS_TASK_SET,
-    ("ecs.amazonaws.com", "RunTask"): WorkloadKind.ECS_TASK,
-    ("batch.amazonaws.com", "CreateComputeEnvironment"): WorkloadKind.BATCH_COMPUTE_ENVIRONMENT,
-    ("batch.amazonaws.com", "UpdateComputeEnvironment"): WorkloadKind.BATCH_COMPUTE_ENVIRONMENT,
-    ("batch.amazonaws.com", "RegisterJobDefinition"): WorkloadKind.BATCH_JOB_DEFINITION,
-    ("lambda.amazonaws.com", "CreateFunction"): WorkloadKind.LAMBDA_FUNCTION,
-    ("lambda.amazonaws.com", "UpdateFunctionConfiguration"): WorkloadKind.LAMBDA_FUNCTION,
-}
-_LAMBDA_PREFIXES = ("CreateFunction", "UpdateFunctionConfiguration")
+def placement_refs(trigger: Trigger, kinds: tuple[WorkloadKind, ...] = KINDS) -> tuple[list[WorkloadRef], str | None]:
+    """The workloads a placement call created or changed, or none and the reason it is not one to check.
 
-
-def placement_call(trigger: Trigger) -> str | None:
-    """The PLACEMENT_CALLS name of the trigger's call (Lambda's without its version suffix), or None."""
-    name = trigger.event_name or ""
-    if trigger.event_source == "lambda.amazonaws.com":
-        name = next((prefix for prefix in _LAMBDA_PREFIXES if name.startswith(prefix)), name)
-    return name if (str(trigger.event_source), name) in PLACEMENT_CALLS else None
-
-
-def _event_tags(raw: Any) -> dict[str, str]:
-    # ECS spells tags [{"key": k, "value": v}]; Batch and Lambda {k: v}.
-    if isinstance(raw, Mapping):
-        return {str(key): str(value) for key, value in raw.items()}
-    if isinstance(raw, list):
-        return {str(item.get("key")): str(item.get("value", "")) for item in raw if isinstance(item, Mapping)}
-    return {}
-
-
-def _awsvpc(request: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    config = _mapping(_mapping(request.get("networkConfiguration")).get("awsvpcConfiguration"))
-    return config or None
-
-
-def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
-    """The workloads a placement call created or changed, or none and the reason it is not one to check."""
-    call = placement_call(trigger)
-    if call is None:
+    Which calls place which kind, and where their identifiers are, is each kind's declaration (workloads/).
+    """
+    found = call_for(trigger.event_source, trigger.event_name, kinds)
+    if found is None:
         return [], f"{trigger.event_name or trigger.detail_type} is not a call that places a workload"
-    kind = PLACEMENT_CALLS[(str(trigger.event_source), call)]
-    request, response = trigger.request, trigger.response
-    tags = _event_tags(request.get("tags"))
-    if call == "UpdateService" and _awsvpc(request) is None:
-        return [], "UpdateService did not change the service's network configuration"
-    if kind is WorkloadKind.ECS_SERVICE:
-        described = _mapping(response.get("service"))
-        identifier = described.get("serviceArn") or request.get("service") or request.get("serviceName")
-        cluster = described.get("clusterArn") or request.get("cluster")
-        refs = [WorkloadRef(kind, str(identifier), cluster=cluster, tags=tags)] if identifier else []
-    elif kind is WorkloadKind.ECS_TASK_SET:
-        task_set = _mapping(response.get("taskSet"))
-        identifier = task_set.get("taskSetArn")
-        cluster = task_set.get("clusterArn") or request.get("cluster")
-        service = task_set.get("serviceArn") or request.get("service")
-        refs = [WorkloadRef(kind, str(identifier), cluster=cluster, service=service, tags=tags)] if identifier else []
-    elif kind is WorkloadKind.ECS_TASK:
-        tasks = response.get("tasks")
-        tasks = tasks if isinstance(tasks, list) else []
-        refs = [
-            WorkloadRef(
-                kind,
-                str(task["taskArn"]),
-                cluster=task.get("clusterArn") or request.get("cluster"),
-                tags=tags,
-                network=_awsvpc(request),
-            )
-            for task in tasks
-            if isinstance(task, Mapping) and task.get("taskArn")
-        ]
-    elif kind is WorkloadKind.BATCH_COMPUTE_ENVIRONMENT:
-        identifier = response.get("computeEnvironmentArn") or request.get("computeEnvironment")
-        refs = [WorkloadRef(kind, str(identifier), tags=tags)] if identifier else []
-    elif kind is WorkloadKind.BATCH_JOB_DEFINITION:
-        identifier = response.get("jobDefinitionArn")
-        refs = [WorkloadRef(kind, str(identifier), tags=tags)] if identifier else []
-    else:
-        identifier = response.get("functionArn") or request.get("functionName")
-        refs = [WorkloadRef(kind, str(identifier), tags=tags)] if identifier else []
+    kind, call = found
+    if call.places_when is not None and not call.places_when(trigger.request):
+        return [], call.not_placing_reason
+    refs = call.refs(trigger.request, trigger.response)
     if not refs:
-        return [], f"{trigger.event_name} names no {kind.value} in its response"
+        return [], f"{trigger.event_name} names no {kind.name} in its response"
     return refs, None

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from vpc_remediator import bootstrap
+from vpc_remediator.aws.clients import ClientFactory
+from vpc_remediator.bootstrap import AwsRegion
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.remediation import placement_event
-from vpc_remediator.remediation.placement import MemoryLedger
-from vpc_remediator.settings import get_settings
+from vpc_remediator.settings import Settings, get_settings
 
 REGION = "us-east-1"
 
@@ -32,10 +33,18 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "IDEMPOTENCY_TABLE", "DRY_RUN"):
         monkeypatch.delenv(name, raising=False)
     # Without a ledger table, decisions are remembered for the life of the process: each test starts afresh.
-    monkeypatch.setattr(placement_event, "_LOCAL_LEDGER", MemoryLedger())
+    bootstrap.reset()
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+    bootstrap.reset()
+
+
+def regions(settings: Settings, **preset: Any) -> Callable[[str], AwsRegion]:
+    """The composition root's regions with these settings (and preset clients, say a stubbed one), one per test."""
+    factory = ClientFactory(region=REGION, preset=preset)
+    region = AwsRegion(settings, factory, memory_ledger=bootstrap.memory_ledger())
+    return lambda name: region
 
 
 @pytest.fixture

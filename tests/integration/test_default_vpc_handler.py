@@ -18,10 +18,11 @@ from tests.integration.conftest import (
     delete_default_vpc,
     delete_gateway,
     delete_last_default_subnet,
+    regions,
 )
 from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.handlers.default_vpc import lambda_handler
-from vpc_remediator.remediation.default_vpc import on_default_vpc_event
+from vpc_remediator.remediation.entry import on_default_vpc_event
 from vpc_remediator.settings import Settings, get_settings
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -112,14 +113,6 @@ def test_the_off_switch_skips(ec2: Any, monkeypatch: pytest.MonkeyPatch) -> None
     assert default_vpc_picture(ec2) == {"vpc": None}
 
 
-class _StubbedClients:
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    def ec2(self) -> Any:
-        return self._client
-
-
 def test_an_scp_that_forbids_default_vpcs_gives_a_blocked_report_not_a_retry() -> None:
     client = boto3.client("ec2", region_name=REGION)
     stubber = Stubber(client)
@@ -130,9 +123,7 @@ def test_an_scp_that_forbids_default_vpcs_gives_a_blocked_report_not_a_retry() -
     stubber.add_response("describe_vpcs", {"Vpcs": []})
     with stubber:
         (report,) = on_default_vpc_event(
-            sample("ec2/DeleteVpc"),
-            Settings(stack_name="vpc-remediator"),
-            _StubbedClients(client),  # type: ignore[arg-type]
+            sample("ec2/DeleteVpc"), regions(Settings(stack_name="vpc-remediator"), ec2=client)
         )
     assert report.outcome == "blocked"
     assert "service control policy" in report.reason

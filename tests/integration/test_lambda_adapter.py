@@ -9,9 +9,11 @@ from botocore.stub import Stubber
 from vpc_remediator.aws.lambda_ import LambdaAdapter, function_workload
 from vpc_remediator.domain.errors import AwsCallError
 from vpc_remediator.domain.placement import NetworkPlan
+from vpc_remediator.workloads import lambda_function
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 WORKLOAD = function_workload(
+    lambda_function.PROFILE,
     {
         "FunctionArn": ARN,
         "FunctionName": "orders",
@@ -43,7 +45,9 @@ def test_an_update_in_progress_is_waited_out_then_the_change_is_made() -> None:
         conflict(stubber)
         conflict(stubber)
         stubber.add_response("update_function_configuration", {"FunctionArn": ARN}, EXPECTED)
-        action, arn = LambdaAdapter(client, conflict_delays=(1.0, 2.0, 4.0), sleep=waits.append).apply(WORKLOAD, PLAN)
+        action, arn = LambdaAdapter(
+            client, lambda_function.PROFILE, conflict_delays=(1.0, 2.0, 4.0), sleep=waits.append
+        ).apply(WORKLOAD, PLAN)
         stubber.assert_no_pending_responses()
     assert waits == [1.0, 2.0]
     assert arn == ARN
@@ -58,5 +62,7 @@ def test_a_conflict_that_outlasts_the_retries_is_an_error_not_a_silent_skip() ->
         for _ in range(3):
             conflict(stubber)
         with pytest.raises(AwsCallError, match="ResourceConflictException"):
-            LambdaAdapter(client, conflict_delays=(1.0, 2.0), sleep=waits.append).apply(WORKLOAD, PLAN)
+            LambdaAdapter(client, lambda_function.PROFILE, conflict_delays=(1.0, 2.0), sleep=waits.append).apply(
+                WORKLOAD, PLAN
+            )
     assert waits == [1.0, 2.0]

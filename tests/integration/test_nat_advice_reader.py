@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.unit.advice import advice_dict
 from vpc_remediator.aws.network import NetworkReader
-from vpc_remediator.domain.workload import WorkloadKind
-from vpc_remediator.remediation.nat import nat_advice_details
+from vpc_remediator.workloads import lambda_function
 
 
 def public_vpc(ec2: Any) -> tuple[str, list[str], str]:
@@ -33,7 +33,7 @@ def test_a_lambda_in_public_subnets_of_a_vpc_without_nat_is_advised_from_what_ec
     network = NetworkReader(ec2).vpc(vpc_id)
     zones = [network.egress(subnet).zone for subnet in subnets]  # type: ignore[union-attr]
 
-    advice = nat_advice_details(network, zones, WorkloadKind.LAMBDA_FUNCTION, "us-east-1", subnet_ids=subnets)
+    advice = advice_dict(network, zones, lambda_function.PROFILE, "us-east-1", subnet_ids=subnets)
 
     assert advice["vpc_id"] == vpc_id
     assert advice["reachable_services"] == ["s3"]
@@ -54,8 +54,8 @@ def test_a_nat_gateway_in_the_vpc_turns_into_subnets_to_use(ec2: Any) -> None:
     ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
     ec2.associate_route_table(RouteTableId=table, SubnetId=private["SubnetId"])
 
-    advice = nat_advice_details(
-        NetworkReader(ec2).vpc(vpc_id), ["us-east-1a", "us-east-1b"], WorkloadKind.LAMBDA_FUNCTION, "us-east-1"
+    advice = advice_dict(
+        NetworkReader(ec2).vpc(vpc_id), ["us-east-1a", "us-east-1b"], lambda_function.PROFILE, "us-east-1"
     )
 
     assert advice["existing_nat"]["gateways"] == [{"id": nat, "zone": "us-east-1a"}]

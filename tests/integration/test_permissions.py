@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.integration.conftest import REGION, delete_default_vpc, delete_gateway
+from tests.integration.conftest import REGION, delete_default_vpc, delete_gateway, regions
 from tests.integration.test_nat_gateway_handler import created_nat, event_for
 from vpc_remediator.cli.api_calls import counting
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
@@ -25,10 +25,12 @@ from vpc_remediator.cli.demo_placement import (
 )
 from vpc_remediator.cli.samples import events_dir, load_sample
 from vpc_remediator.cli.template import load_template
-from vpc_remediator.remediation.default_vpc import on_default_vpc_event
-from vpc_remediator.remediation.nat_gateway import on_nat_gateway_event
-from vpc_remediator.remediation.placement_event import on_placement_event
-from vpc_remediator.remediation.sweep_event import on_sweep_event
+from vpc_remediator.remediation.entry import (
+    on_default_vpc_event,
+    on_nat_gateway_event,
+    on_placement_event,
+    on_sweep_event,
+)
 from vpc_remediator.settings import Settings
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -111,9 +113,9 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
     delete_gateway(account["ec2"])
     scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
     with counting() as counter:
-        reports = on_sweep_event(scheduled, SETTINGS, out_of_time=lambda: False).reports
+        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False).reports
     calls = set(counter.calls)
-    assert reports[0].details["counts"]["ecs-service"] == {"remediated": 1}
+    assert reports[0].details.counts["ecs-service"] == {"remediated": 1}
     assert {"ecs:ListClusters", "lambda:ListFunctions", "ecs:UpdateService", "ec2:AttachInternetGateway"} <= calls
     assert_allowed("SweepFunction", calls)
 
@@ -133,7 +135,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
         ),
     ]
     with counting() as counter:
-        outcomes = [report.outcome.value for event in events for report in on_placement_event(event, SETTINGS)]
+        outcomes = [report.outcome.value for event in events for report in on_placement_event(event, regions(SETTINGS))]
     calls = set(counter.calls)
     assert outcomes == ["remediated", "remediated", "remediated"]
     assert_allowed("PlacementFunction", calls)
@@ -142,7 +144,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
 def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
     delete_default_vpc(ec2)
     with counting() as counter:
-        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), SETTINGS)
+        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS))
     calls = set(counter.calls)
     assert report.outcome.value == "remediated"
     assert_allowed("DefaultVpcFunction", calls)
@@ -151,7 +153,7 @@ def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> No
 def test_the_nat_gateway_report_is_allowed_every_call_it_makes(ec2: Any) -> None:
     gateway = created_nat(ec2)
     with counting() as counter:
-        (report,) = on_nat_gateway_event(event_for(gateway), SETTINGS)
+        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS))
     calls = set(counter.calls)
     assert report.kind == "nat-gateway"
     assert calls, "the report reads the gateway's VPC"

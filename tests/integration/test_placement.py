@@ -12,9 +12,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tests.integration.conftest import REGION
-from vpc_remediator.aws.batch import BatchAdapter
-from vpc_remediator.aws.clients import ClientFactory
+from tests.integration.conftest import REGION, regions
 from vpc_remediator.cli.demo_placement import (
     EXEMPT,
     Topology,
@@ -28,11 +26,11 @@ from vpc_remediator.cli.demo_placement import (
 )
 from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.cli.samples import load_sample
-from vpc_remediator.domain.workload import WorkloadKind, WorkloadRef
+from vpc_remediator.domain.workload import WorkloadRef
 from vpc_remediator.handlers.placement import lambda_handler
 from vpc_remediator.remediation.context import ReportStamp
+from vpc_remediator.remediation.entry import on_placement_event
 from vpc_remediator.remediation.placement import remediate_workload
-from vpc_remediator.remediation.placement_event import build_services, on_placement_event
 from vpc_remediator.settings import Settings
 
 SETTINGS = Settings(stack_name="vpc-remediator")
@@ -64,8 +62,8 @@ def world() -> Iterator[World]:
         )
 
 
-def handle(event: dict[str, Any], settings: Settings = SETTINGS, **kwargs: Any) -> list[dict[str, Any]]:
-    reports = on_placement_event(event, settings, delays=(0, 0), sleep=lambda _: None, **kwargs)
+def handle(event: dict[str, Any], settings: Settings = SETTINGS, **preset: Any) -> list[dict[str, Any]]:
+    reports = on_placement_event(event, regions(settings, **preset), delays=(0, 0), sleep=lambda _: None)
     return [report.to_dict() for report in reports]
 
 
@@ -313,8 +311,7 @@ def test_own_calls_and_failed_calls_are_ignored(world: World, sample: str, words
 
 def test_access_denied_is_blocked_not_retried(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     event = service_event(world, "checkout", world.topo.isolated, public_ip=False)
-    services = build_services(SETTINGS, ClientFactory(region=REGION))
-    client = services.adapters[WorkloadKind.ECS_SERVICE]._ecs  # type: ignore[attr-defined]
+    client = boto3.client("ecs", region_name=REGION)
 
     def denied(**_: Any) -> None:
         raise ClientError(
@@ -322,7 +319,7 @@ def test_access_denied_is_blocked_not_retried(world: World, monkeypatch: pytest.
         )
 
     monkeypatch.setattr(client, "update_service", denied)
-    (report,) = handle(event, services=services)
+    (report,) = handle(event, ecs=client)
     assert report["outcome"] == "blocked"
     assert "explicit deny" in report["reason"]
 
@@ -330,7 +327,7 @@ def test_access_denied_is_blocked_not_retried(world: World, monkeypatch: pytest.
 def test_a_resource_not_found_is_retried_then_skipped_with_the_reason(world: World) -> None:
     event = load_sample("ecs/CreateService")
     waits: list[float] = []
-    reports = on_placement_event(event, SETTINGS, delays=(0.5, 1.0), sleep=waits.append)
+    reports = on_placement_event(event, regions(SETTINGS), delays=(0.5, 1.0), sleep=waits.append)
     (report,) = [r.to_dict() for r in reports]
     assert report["outcome"] == "skipped"
     assert "not found after 3 tries" in report["reason"]
@@ -345,7 +342,7 @@ def test_a_resource_that_appears_during_the_retries_is_handled(world: World) -> 
     def create_meanwhile(_: float) -> None:
         ecs_service(world.ecs, "late", awsvpc(world.topo.public, (world.topo.web_sg,), True))
 
-    reports = on_placement_event(event, SETTINGS, delays=(0,), sleep=create_meanwhile)
+    reports = on_placement_event(event, regions(SETTINGS), delays=(0,), sleep=create_meanwhile)
     assert [r.outcome.value for r in reports] == ["compliant"]
 
 
@@ -550,17 +547,14 @@ def batch_described(
     }
 
 
-def stubbed_batch_services(world: World, responses: list[tuple[str, dict[str, Any], dict[str, Any] | None]]) -> Any:
+def stubbed_batch(world: World, responses: list[tuple[str, dict[str, Any], dict[str, Any] | None]]) -> Any:
     # moto stores no new subnets for UpdateComputeEnvironment: the Batch calls are stubbed, the network is moto's.
-    services = build_services(SETTINGS, ClientFactory(region=REGION))
     client = boto3.client("batch", region_name=REGION)
     stubber = Stubber(client)
     for method, response, expected in responses:
         stubber.add_response(method, response, expected)
     stubber.activate()
-    adapter = BatchAdapter(client)
-    services.adapters = {**services.adapters, WorkloadKind.BATCH_COMPUTE_ENVIRONMENT: adapter}
-    return services, stubber
+    return client, stubber
 
 
 def test_a_fargate_compute_environment_moves_to_public_subnets_and_is_verified(world: World) -> None:
@@ -570,7 +564,7 @@ def test_a_fargate_compute_environment_moves_to_public_subnets_and_is_verified(w
         "computeEnvironment": arn,
         "computeResources": {"subnets": public, "securityGroupIds": [world.topo.web_sg]},
     }
-    services, stubber = stubbed_batch_services(
+    batch, stubber = stubbed_batch(
         world,
         [
             (
@@ -592,7 +586,7 @@ def test_a_fargate_compute_environment_moves_to_public_subnets_and_is_verified(w
     )
     (report,) = handle(
         load_sample("batch/CreateComputeEnvironment", responseElements={"computeEnvironmentArn": arn}),
-        services=services,
+        batch=batch,
     )
     stubber.assert_no_pending_responses()
     assert report["outcome"] == "remediated"
@@ -603,7 +597,7 @@ def test_a_fargate_compute_environment_moves_to_public_subnets_and_is_verified(w
 def test_a_compute_environment_change_that_did_not_land_is_failed(world: World) -> None:
     isolated, public = list(world.topo.isolated), list(world.topo.public)
     arn = "arn:aws:batch:us-east-1:123456789012:compute-environment/jobs"
-    services, _ = stubbed_batch_services(
+    batch, _ = stubbed_batch(
         world,
         [
             ("describe_compute_environments", batch_described(isolated, world.topo.web_sg), None),
@@ -613,7 +607,7 @@ def test_a_compute_environment_change_that_did_not_land_is_failed(world: World) 
     )
     (report,) = handle(
         load_sample("batch/CreateComputeEnvironment", responseElements={"computeEnvironmentArn": arn}),
-        services=services,
+        batch=batch,
     )
     assert report["outcome"] == "failed"
     assert "did not land" in report["reason"]
@@ -622,7 +616,7 @@ def test_a_compute_environment_change_that_did_not_land_is_failed(world: World) 
 
 def test_an_ec2_best_fit_compute_environment_is_reported_not_updated(world: World) -> None:
     arn = "arn:aws:batch:us-east-1:123456789012:compute-environment/jobs"
-    services, stubber = stubbed_batch_services(
+    batch, stubber = stubbed_batch(
         world,
         [
             (
@@ -634,7 +628,7 @@ def test_an_ec2_best_fit_compute_environment_is_reported_not_updated(world: Worl
     )
     (report,) = handle(
         load_sample("batch/CreateComputeEnvironment", responseElements={"computeEnvironmentArn": arn}),
-        services=services,
+        batch=batch,
     )
     stubber.assert_no_pending_responses()
     assert report["outcome"] == "skipped"
@@ -647,12 +641,10 @@ def test_an_ec2_best_fit_compute_environment_is_reported_not_updated(world: Worl
 
 def test_remediate_workload_takes_an_already_loaded_workload(world: World) -> None:
     event = service_event(world, "checkout", world.topo.isolated, public_ip=False)
-    services = build_services(SETTINGS, ClientFactory(region=REGION))
-    workload = services.adapters[WorkloadKind.ECS_SERVICE].load(
-        WorkloadRef(WorkloadKind.ECS_SERVICE, arn_of(event), cluster="shop")
-    )
+    services = regions(SETTINGS)(REGION).placement_services()
+    workload = services.adapter("ecs-service").load(WorkloadRef("ecs-service", arn_of(event), cluster="shop"))
     stamp = ReportStamp("sweep-1", None, "123456789012", REGION, "sweep", None)
-    report = remediate_workload(workload, services, SETTINGS, stamp, dry_run=False)
+    report = remediate_workload(workload, services, SETTINGS, stamp)
     assert report.outcome.value == "remediated"
     assert ecs_network(world.ecs, arn_of(event))["assignPublicIp"] == "ENABLED"
 

@@ -12,11 +12,11 @@ from botocore.stub import Stubber
 
 from tests.integration.conftest import default_vpc_picture, delete_default_vpc
 from vpc_remediator.aws.functions import invoke_async
+from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.audit import run_audit
 from vpc_remediator.cli.main import main
 from vpc_remediator.cli.receiver import LocalReceiver
-from vpc_remediator.remediation.sweep_event import on_sweep_event
-from vpc_remediator.settings import get_settings
+from vpc_remediator.remediation.entry import on_sweep_event
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -28,7 +28,7 @@ def scheduled() -> dict[str, Any]:
 
 def test_a_scheduled_sweep_repairs_the_default_vpc_and_summarises(ec2: Any) -> None:
     delete_default_vpc(ec2)
-    outcome = on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: False)
+    outcome = on_sweep_event(scheduled(), region_for, out_of_time=lambda: False)
     summary, *rest = outcome.reports
     assert summary.kind == "sweep"
     assert summary.outcome == "remediated"
@@ -39,12 +39,12 @@ def test_a_scheduled_sweep_repairs_the_default_vpc_and_summarises(ec2: Any) -> N
 
 def test_a_sweep_with_no_time_left_hands_over_its_cursor_and_changes_nothing(ec2: Any) -> None:
     delete_default_vpc(ec2)
-    outcome = on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: True)
+    outcome = on_sweep_event(scheduled(), region_for, out_of_time=lambda: True)
     assert outcome.continuation is not None
     assert outcome.continuation["detail"]["cursor"] == {"phase": "default-vpc", "token": None}
     assert default_vpc_picture(ec2) == {"vpc": None}
 
-    resumed = on_sweep_event(outcome.continuation, get_settings(), out_of_time=lambda: False)
+    resumed = on_sweep_event(outcome.continuation, region_for, out_of_time=lambda: False)
     assert resumed.continuation is None
     assert default_vpc_picture(ec2)["vpc"] is not None
 
@@ -53,7 +53,7 @@ def test_continuations_end_after_a_bounded_number_of_hops(ec2: Any) -> None:
     event = scheduled()
     hops = 0
     while True:
-        outcome = on_sweep_event(event, get_settings(), out_of_time=lambda: True)
+        outcome = on_sweep_event(event, region_for, out_of_time=lambda: True)
         if outcome.continuation is None:
             break
         event, hops = outcome.continuation, hops + 1
@@ -61,7 +61,7 @@ def test_continuations_end_after_a_bounded_number_of_hops(ec2: Any) -> None:
     assert hops > 0
     # The last one says plainly that the sweep is incomplete and why.
     summary = outcome.reports[0]
-    assert summary.details["complete"] is False
+    assert summary.details.complete is False
     assert "not continued" in summary.reason
 
 

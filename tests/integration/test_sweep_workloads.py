@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from tests.integration.conftest import REGION
 from vpc_remediator.aws.clients import shared_session
+from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.audit import run_audit
 from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
 from vpc_remediator.cli.demo_placement import (
@@ -26,8 +27,7 @@ from vpc_remediator.cli.demo_placement import (
     lambda_function,
 )
 from vpc_remediator.cli.samples import events_dir
-from vpc_remediator.remediation.sweep_event import on_sweep_event
-from vpc_remediator.settings import get_settings
+from vpc_remediator.remediation.entry import on_sweep_event
 
 
 @dataclass
@@ -106,7 +106,7 @@ def picture(account: Account) -> dict[str, Any]:
 
 def test_the_sweep_fixes_what_is_fixable_and_leaves_compliant_and_exempt_workloads_alone(account: Account) -> None:
     before = picture(account)
-    outcome = on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: False)
+    outcome = on_sweep_event(scheduled(), region_for, out_of_time=lambda: False)
     summary, *reports = outcome.reports
     by_resource = {name_of(report.resource): report.outcome.value for report in reports}
 
@@ -117,7 +117,7 @@ def test_the_sweep_fixes_what_is_fixable_and_leaves_compliant_and_exempt_workloa
     assert by_resource["nightly-report"] == "remediated"
     # Compliant workloads are counted in the summary, without a report of their own.
     assert "storefront" not in by_resource and "billing" not in by_resource
-    counts = summary.details["counts"]
+    counts = summary.details.counts
     assert counts["ecs-service"] == {"compliant": 1, "remediated": 1, "skipped": 1}
     assert counts["lambda-function"] == {"compliant": 1, "needs-nat": 1, "remediated": 1}
     assert counts["batch-job-definition"] == {"remediated": 1}
@@ -144,7 +144,7 @@ def test_the_sweep_reads_subnets_per_vpc_not_per_workload(account: Account) -> N
 
     shared_session().events.register("before-call.ec2.DescribeSubnets", count, unique_id="test-describe-subnets")
     try:
-        on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: False)
+        on_sweep_event(scheduled(), region_for, out_of_time=lambda: False)
     finally:
         shared_session().events.unregister("before-call.ec2.DescribeSubnets", unique_id="test-describe-subnets")
     # The default VPC's check, then for each of the shop and edge VPCs: its first workload's subnets and the VPC.
@@ -152,10 +152,10 @@ def test_the_sweep_reads_subnets_per_vpc_not_per_workload(account: Account) -> N
 
 
 def test_a_second_sweep_finds_everything_fixed(account: Account) -> None:
-    on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: False)
-    summary, *reports = on_sweep_event(scheduled(), get_settings(), out_of_time=lambda: False).reports
+    on_sweep_event(scheduled(), region_for, out_of_time=lambda: False)
+    summary, *reports = on_sweep_event(scheduled(), region_for, out_of_time=lambda: False).reports
     assert {report.outcome.value for report in reports} == {"needs-nat", "skipped"}
-    assert "remediated" not in json.dumps(summary.details["counts"])
+    assert "remediated" not in json.dumps(summary.details.counts)
 
 
 def test_audit_without_apply_changes_nothing_and_says_what_it_would_do(
@@ -180,8 +180,8 @@ def test_a_sweep_out_of_time_continues_where_it_stopped_and_covers_everything(ac
         assert invocations < 50
         # Two pages per invocation, as if each were close to its timeout.
         out_of_time = PageBudget(2)
-        outcome = on_sweep_event(event, get_settings(), out_of_time=out_of_time)
-        for (kind, _), count in _counts(outcome.reports[0].details["counts"]).items():
+        outcome = on_sweep_event(event, region_for, out_of_time=out_of_time)
+        for (kind, _), count in _counts(outcome.reports[0].details.counts).items():
             seen[kind] = seen.get(kind, 0) + count
         event = outcome.continuation
     assert invocations > 1

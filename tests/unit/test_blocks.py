@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from tests.unit.advice import advice_dict
+from vpc_remediator.domain.details import PlacementDetails, SubnetView
+from vpc_remediator.domain.nat import advise
 from vpc_remediator.domain.network import Route, RouteTable, Subnet, VpcNetwork
 from vpc_remediator.domain.report import Action, Outcome, Report
-from vpc_remediator.domain.workload import WorkloadKind
 from vpc_remediator.notify.blocks import DIGEST_THRESHOLD, plan_messages, report_message
 from vpc_remediator.notify.links import cloudtrail_url, console_url
-from vpc_remediator.remediation.nat import nat_advice_details
+from vpc_remediator.workloads import lambda_function
 
 ACCOUNT = "123456789012"
 
@@ -37,12 +39,13 @@ def report(outcome: Outcome, n: int = 0, **changes: Any) -> Report:
         "region": "us-east-1",
         "event_name": "CreateService",
         "event_time": "2026-11-26T09:15:00Z",
-        "details": {
-            "subnets_before": [{"id": "subnet-p", "zone": "us-east-1a", "class": "isolated"}],
-            "subnets_after": [{"id": "subnet-a", "zone": "us-east-1a", "class": "public"}],
-            "public_ip_before": False,
-            "public_ip_after": True,
-        },
+        "details": PlacementDetails(
+            name=f"api-{n}",
+            subnets_before=(SubnetView("subnet-p", "us-east-1a", "isolated"),),
+            subnets_after=(SubnetView("subnet-a", "us-east-1a", "public"),),
+            assign_public_ip_before="DISABLED",
+            assign_public_ip_after="ENABLED",
+        ),
     }
     fields.update(changes)
     return Report(**fields)
@@ -89,12 +92,12 @@ def test_every_outcome_renders_with_its_header_resource_account_actor_and_undo(o
     assert header["type"] == "header"
     assert "api-0" in header["text"]["text"]
     body = "\n".join(texts(payload["blocks"]))
-    assert console_url(f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/prod/api-0") in body
+    assert console_url(f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/prod/api-0", kind="ecs-service") in body
     assert ACCOUNT in body and "us-east-1" in body
     assert "Deployer/ci" in body and "2026-11-26T09:15:00Z" in body
     assert "private subnets without NAT" in body
     assert "`subnet-p` (us-east-1a, isolated)" in body and "`subnet-a` (us-east-1a, public)" in body
-    assert "Public IP: False → True" in body
+    assert "Public IP: DISABLED → ENABLED" in body
     assert "aws ecs update-service --cluster prod --service api-0" in body
 
 
@@ -128,13 +131,14 @@ def test_a_lambda_needing_nat_shows_the_nat_cost_and_each_alternative_with_its_c
         (Subnet("subnet-a", "vpc-1", "us-east-1a"), Subnet("subnet-b", "vpc-1", "us-east-1b")),
         (RouteTable("rtb", (Route("0.0.0.0/0", "igw-1"),), is_main=True),),
     )
-    advice = nat_advice_details(network, ["us-east-1a", "us-east-1b"], WorkloadKind.LAMBDA_FUNCTION, "us-east-1")
+    advice_args = (network, ["us-east-1a", "us-east-1b"], lambda_function.PROFILE, "us-east-1")
+    advice = advice_dict(*advice_args)
     needs_nat = report(
         Outcome.NEEDS_NAT,
         resource=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:billing",
         kind="lambda-function",
         actions=(),
-        details={"vpc_id": "vpc-1", "nat_advice": advice},
+        details=PlacementDetails(name="billing", vpc_id="vpc-1", nat_advice=advise(*advice_args).view()),
     )
     payload = report_message(needs_nat).payload()
     assert_within_slack_limits(payload)
@@ -181,20 +185,29 @@ def test_a_burst_of_200_reports_becomes_a_few_digests_whose_counts_add_up() -> N
 def test_console_links_per_resource_kind() -> None:
     region = "eu-west-1"
     expected = {
-        f"arn:aws:ec2:{region}:{ACCOUNT}:vpc/vpc-0abc": "vpcconsole/home?region=eu-west-1#VpcDetails:VpcId=vpc-0abc",
-        f"arn:aws:ec2:{region}:{ACCOUNT}:vpc/default": "vpcconsole/home?region=eu-west-1#vpcs:",
-        f"arn:aws:ec2:{region}:{ACCOUNT}:natgateway/nat-1": "#NatGatewayDetails:natGatewayId=nat-1",
-        f"arn:aws:ecs:{region}:{ACCOUNT}:service/prod/api": "ecs/v2/clusters/prod/services/api/health",
-        f"arn:aws:ecs:{region}:{ACCOUNT}:task/prod/0123": "ecs/v2/clusters/prod/tasks/0123/configuration",
-        f"arn:aws:batch:{region}:{ACCOUNT}:compute-environment/ce": "batch/home?region=eu-west-1#compute-environments",
-        f"arn:aws:batch:{region}:{ACCOUNT}:job-definition/jd:3": "#job-definition/detail/arn%3Aaws%3Abatch",
-        f"arn:aws:lambda:{region}:{ACCOUNT}:function:billing": "lambda/home?region=eu-west-1#/functions/billing",
+        ("default-vpc", f"arn:aws:ec2:{region}:{ACCOUNT}:vpc/vpc-0abc"): "#VpcDetails:VpcId=vpc-0abc",
+        ("default-vpc", f"arn:aws:ec2:{region}:{ACCOUNT}:vpc/default"): "vpcconsole/home?region=eu-west-1#vpcs:",
+        ("nat-gateway", f"arn:aws:ec2:{region}:{ACCOUNT}:natgateway/nat-1"): "#NatGatewayDetails:natGatewayId=nat-1",
+        ("ecs-service", f"arn:aws:ecs:{region}:{ACCOUNT}:service/prod/api"): "ecs/v2/clusters/prod/services/api/health",
+        ("ecs-task", f"arn:aws:ecs:{region}:{ACCOUNT}:task/prod/0123"): "ecs/v2/clusters/prod/tasks/0123/configuration",
+        ("ecs-task-set", f"arn:aws:ecs:{region}:{ACCOUNT}:task-set/prod/api/ecs-svc/1"): "services/api/deployments",
+        ("batch-compute-environment", f"arn:aws:batch:{region}:{ACCOUNT}:compute-environment/ce"): (
+            "batch/home?region=eu-west-1#compute-environments"
+        ),
+        ("batch-job-definition", f"arn:aws:batch:{region}:{ACCOUNT}:job-definition/jd:3"): (
+            "#job-definition/detail/arn%3Aaws%3Abatch"
+        ),
+        ("lambda-function", f"arn:aws:lambda:{region}:{ACCOUNT}:function:billing"): (
+            "lambda/home?region=eu-west-1#/functions/billing"
+        ),
     }
-    for arn, fragment in expected.items():
-        url = console_url(arn)
+    for (kind, arn), fragment in expected.items():
+        url = console_url(arn, kind=kind)
         assert url is not None and url.startswith(f"https://{region}.console.aws.amazon.com/"), arn
         assert fragment in url, arn
-    assert console_url(f"arn:aws-cn:ec2:cn-north-1:{ACCOUNT}:vpc/vpc-1") is None
+    assert console_url(f"arn:aws-cn:ec2:cn-north-1:{ACCOUNT}:vpc/vpc-1", kind="default-vpc") is None
+    assert console_url(f"arn:aws-cn:lambda:cn-north-1:{ACCOUNT}:function:f", kind="lambda-function") is None
+    assert console_url("not-an-arn", kind="lambda-function") is None
     assert console_url("not-an-arn") is None
     assert (
         cloudtrail_url("e-1", region)

@@ -101,7 +101,7 @@ LAMBDA = "arn:aws:lambda:us-east-1:123456789012"
 def test_each_placement_call_names_its_workload(name: str, kind: str, identifier: str) -> None:
     refs, why_not = placement_refs(parse_event(sample(name)))
     assert why_not is None
-    assert [(ref.kind.value, ref.identifier) for ref in refs] == [(kind, identifier)]
+    assert [(ref.kind, ref.identifier) for ref in refs] == [(kind, identifier)]
 
 
 def test_event_tags_are_read_in_each_services_spelling() -> None:

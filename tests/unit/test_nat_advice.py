@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from tests.unit.advice import advice_dict
 from vpc_remediator.domain.nat import HOURS_PER_MONTH, PRICES, PUBLIC_IPV4_HOUR, advise, nat_cost
 from vpc_remediator.domain.network import Endpoint, NatGateway, Route, RouteTable, Subnet, VpcNetwork
-from vpc_remediator.domain.workload import WorkloadKind
-from vpc_remediator.remediation.nat import nat_advice_details
+from vpc_remediator.workloads import batch_compute_environment, ecs_service, ecs_task, lambda_function
 
 ZONES = ("us-east-1a", "us-east-1b")
 
@@ -34,8 +34,8 @@ def by_key(advice: dict[str, object]) -> dict[str, dict[str, object]]:
 
 
 def test_a_lambda_in_public_subnets_without_nat_gets_the_nat_cost_of_its_zones_and_priced_alternatives() -> None:
-    advice = nat_advice_details(
-        public_vpc(), ZONES, WorkloadKind.LAMBDA_FUNCTION, "us-east-1", subnet_ids=["subnet-a", "subnet-b"], name="api"
+    advice = advice_dict(
+        public_vpc(), ZONES, lambda_function.PROFILE, "us-east-1", subnet_ids=["subnet-a", "subnet-b"], name="api"
     )
 
     nat = advice["nat_gateway"]
@@ -58,14 +58,12 @@ def test_a_lambda_in_public_subnets_without_nat_gets_the_nat_cost_of_its_zones_a
 
 
 def test_an_isolated_lambda_is_told_its_subnets_have_no_route() -> None:
-    advice = nat_advice_details(
-        isolated_vpc(), ZONES, WorkloadKind.LAMBDA_FUNCTION, "us-east-1", subnet_ids=["subnet-a"]
-    )
+    advice = advice_dict(isolated_vpc(), ZONES, lambda_function.PROFILE, "us-east-1", subnet_ids=["subnet-a"])
     assert "no route to the internet" in advice["why"]
 
 
 def test_a_container_in_a_vpc_without_public_subnet_gets_public_ip_break_even_and_the_endpoints_it_needs() -> None:
-    advice = nat_advice_details(isolated_vpc(), ["us-east-1a"], WorkloadKind.ECS_SERVICE, "us-east-1")
+    advice = advice_dict(isolated_vpc(), ["us-east-1a"], ecs_service.PROFILE, "us-east-1")
 
     alternatives = by_key(advice)
     assert "leave-vpc" not in alternatives
@@ -87,7 +85,7 @@ def test_endpoints_already_in_the_vpc_are_reachable_and_not_advised_again() -> N
             [("s3", "Gateway"), ("dynamodb", "Gateway"), ("ecr.api", "Interface"), ("ecr.dkr", "Interface")]
         )
     )
-    advice = nat_advice_details(isolated_vpc(endpoints), ZONES, WorkloadKind.ECS_TASK, "us-east-1")
+    advice = advice_dict(isolated_vpc(endpoints), ZONES, ecs_task.PROFILE, "us-east-1")
     assert advice["reachable_services"] == ["dynamodb", "ecr.api", "ecr.dkr", "s3"]
     alternatives = by_key(advice)
     assert "gateway-endpoints" not in alternatives
@@ -95,7 +93,7 @@ def test_endpoints_already_in_the_vpc_are_reachable_and_not_advised_again() -> N
 
 
 def test_batch_compute_environments_also_need_the_ecs_agent_endpoints() -> None:
-    advice = nat_advice_details(isolated_vpc(), ZONES, WorkloadKind.BATCH_COMPUTE_ENVIRONMENT, "us-east-1")
+    advice = advice_dict(isolated_vpc(), ZONES, batch_compute_environment.PROFILE, "us-east-1")
     title = by_key(advice)["interface-endpoints"]["title"]
     assert "ecs-agent" in title and "ecs-telemetry" in title
 
@@ -113,7 +111,7 @@ def test_existing_nat_gateways_point_to_the_subnets_behind_them_and_name_zones_w
     )
     network = VpcNetwork("vpc-3", subnets, tables, (NatGateway("nat-1", "subnet-pub", "us-east-1a"),))
 
-    advice = nat_advice_details(network, ["us-east-1a", "us-east-1b"], WorkloadKind.LAMBDA_FUNCTION, "us-east-1")
+    advice = advice_dict(network, ["us-east-1a", "us-east-1b"], lambda_function.PROFILE, "us-east-1")
 
     assert advice["existing_nat"] == {
         "gateways": [{"id": "nat-1", "zone": "us-east-1a"}],
@@ -126,7 +124,7 @@ def test_existing_nat_gateways_point_to_the_subnets_behind_them_and_name_zones_w
 
 
 def test_ipv6_advice_skips_the_steps_the_vpc_already_has() -> None:
-    advice = nat_advice_details(public_vpc(ipv6=True), ZONES, WorkloadKind.LAMBDA_FUNCTION, "us-east-1")
+    advice = advice_dict(public_vpc(ipv6=True), ZONES, lambda_function.PROFILE, "us-east-1")
     how = by_key(advice)["ipv6-egress"]["how"]
     assert "IPv6 CIDR" not in how and "egress-only internet gateway" not in how
     assert "Ipv6AllowedForDualStack" in how
@@ -149,14 +147,14 @@ def test_an_unknown_region_falls_back_to_us_east_1_and_says_so() -> None:
 
 
 def test_regional_prices_change_the_advice() -> None:
-    frankfurt = nat_advice_details(public_vpc("eu-central-1"), [], WorkloadKind.LAMBDA_FUNCTION, "eu-central-1")
-    virginia = nat_advice_details(public_vpc(), [], WorkloadKind.LAMBDA_FUNCTION, "us-east-1")
+    frankfurt = advice_dict(public_vpc("eu-central-1"), [], lambda_function.PROFILE, "eu-central-1")
+    virginia = advice_dict(public_vpc(), [], lambda_function.PROFILE, "us-east-1")
     # No zones given: the VPC's zones are priced.
     assert frankfurt["nat_gateway"]["zones"] == ["eu-central-1a", "eu-central-1b"]
     assert frankfurt["nat_gateway"]["monthly"] > virginia["nat_gateway"]["monthly"]
 
 
 def test_the_advice_value_is_frozen() -> None:
-    advice = advise(public_vpc(), ZONES, WorkloadKind.LAMBDA_FUNCTION, "us-east-1")
+    advice = advise(public_vpc(), ZONES, lambda_function.PROFILE, "us-east-1")
     with pytest.raises(AttributeError):
         advice.vpc_id = "other"  # type: ignore[misc]

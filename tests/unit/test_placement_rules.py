@@ -10,7 +10,8 @@ from vpc_remediator.domain.exposure import IngressRule, exposures
 from vpc_remediator.domain.guards import LedgerEntry, already_handled, check_flapping, exemption, iac_owner
 from vpc_remediator.domain.network import Route, RouteTable, Subnet, VpcNetwork
 from vpc_remediator.domain.placement import Verdict, decide_placement, template_change
-from vpc_remediator.domain.workload import Workload, WorkloadKind
+from vpc_remediator.domain.workload import Workload
+from vpc_remediator.workloads import batch_compute_environment, batch_job_definition, ecs_service, lambda_function
 
 LOCAL = Route("10.0.0.0/16", "local")
 
@@ -31,12 +32,12 @@ def vpc(public: bool = True, private: bool = True, zones: tuple[str, ...] = ("a"
 
 def service(*subnets: str, public_ip: bool | None = False, mode: str | None = "awsvpc") -> Workload:
     return Workload(
-        WorkloadKind.ECS_SERVICE, "arn:svc", "svc", subnets, ("sg-1",), assign_public_ip=public_ip, network_mode=mode
+        ecs_service.PROFILE, "arn:svc", "svc", subnets, ("sg-1",), assign_public_ip=public_ip, network_mode=mode
     )
 
 
 def function(*subnets: str) -> Workload:
-    return Workload(WorkloadKind.LAMBDA_FUNCTION, "arn:fn", "fn", subnets, ("sg-1", "sg-2"))
+    return Workload(lambda_function.PROFILE, "arn:fn", "fn", subnets, ("sg-1", "sg-2"))
 
 
 def test_a_container_in_public_subnets_with_a_public_ip_is_compliant() -> None:
@@ -98,23 +99,21 @@ def test_other_network_modes_are_not_placed() -> None:
 
 
 def test_a_compute_environment_moves_without_a_public_ip_setting_of_its_own() -> None:
-    workload = Workload(WorkloadKind.BATCH_COMPUTE_ENVIRONMENT, "arn:ce", "ce", ("iso-a", "iso-b"), ("sg-1",))
+    workload = Workload(batch_compute_environment.PROFILE, "arn:ce", "ce", ("iso-a", "iso-b"), ("sg-1",))
     decision = decide_placement(workload, vpc())
     assert decision.verdict is Verdict.CHANGE
     assert decision.target is not None
     assert decision.target.assign_public_ip is None
     assert decision.target.subnet_ids == ("pub-a", "pub-b")
     assert decision.gives_public_ip
-    assert decide_placement(Workload(WorkloadKind.BATCH_COMPUTE_ENVIRONMENT, "a", "c", ("pub-a",)), vpc()).verdict == (
+    assert decide_placement(Workload(batch_compute_environment.PROFILE, "a", "c", ("pub-a",)), vpc()).verdict == (
         Verdict.COMPLIANT
     )
 
 
 @pytest.mark.parametrize(("public_ip", "verdict"), [(False, Verdict.CHANGE), (True, Verdict.COMPLIANT)])
 def test_a_fargate_job_definition_needs_its_public_ip_enabled(public_ip: bool, verdict: Verdict) -> None:
-    workload = Workload(
-        WorkloadKind.BATCH_JOB_DEFINITION, "arn:jd:1", "jd", assign_public_ip=public_ip, platform="FARGATE"
-    )
+    workload = Workload(batch_job_definition.PROFILE, "arn:jd:1", "jd", assign_public_ip=public_ip, platform="FARGATE")
     decision = decide_placement(workload, None)
     assert decision.verdict is verdict
     if verdict is Verdict.CHANGE:
@@ -122,7 +121,7 @@ def test_a_fargate_job_definition_needs_its_public_ip_enabled(public_ip: bool, v
 
 
 def test_an_ec2_job_definition_is_not_placed() -> None:
-    workload = Workload(WorkloadKind.BATCH_JOB_DEFINITION, "arn:jd:1", "jd", assign_public_ip=False, platform="EC2")
+    workload = Workload(batch_job_definition.PROFILE, "arn:jd:1", "jd", assign_public_ip=False, platform="EC2")
     assert decide_placement(workload, None).verdict is Verdict.NOT_APPLICABLE
 
 
@@ -154,7 +153,7 @@ def test_a_function_in_nat_subnets_or_outside_any_vpc_is_compliant(subnets: tupl
 def test_template_change_names_the_property_and_its_value() -> None:
     decision = decide_placement(service("iso-a", "iso-b"), vpc())
     assert decision.target is not None
-    change = template_change(WorkloadKind.ECS_SERVICE, decision.target)
+    change = template_change(service("iso-a", "iso-b"), decision.target)
     assert change["resource_type"] == "AWS::ECS::Service"
     assert change["value"] == {"Subnets": ["pub-a", "pub-b"], "SecurityGroups": ["sg-1"], "AssignPublicIp": "ENABLED"}
 

@@ -76,7 +76,7 @@ def test_the_summary_leads_with_the_most_important_outcome_and_counts_everything
     assert summary.kind == "sweep"
     assert summary.outcome == Outcome.FAILED
     assert summary.reason.startswith("swept 4 resources: 1 failed, 1 needs-nat, 1 remediated, 1 compliant")
-    assert summary.details["counts"] == {
+    assert summary.details.counts == {
         "ecs-service": {"failed": 1, "remediated": 1},
         "lambda-function": {"compliant": 1, "needs-nat": 1},
     }

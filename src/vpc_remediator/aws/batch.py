@@ -1,4 +1,4 @@
-"""AWS Batch adapter: compute environments (subnets) and Fargate job definitions (public IP) as Workload values."""
+"""AWS Batch adapters: compute environments (subnets) and Fargate job definitions (public IP) as Workload values."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from vpc_remediator.aws.errors import translated
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.placement import FARGATE_PLATFORMS, NetworkPlan
 from vpc_remediator.domain.report import Action
-from vpc_remediator.domain.workload import Workload, WorkloadKind, WorkloadRef
+from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
 
 if TYPE_CHECKING:
     from mypy_boto3_batch import BatchClient
@@ -47,29 +47,24 @@ def _subnet_update_blocker(raw: dict[str, Any]) -> str | None:
     return None
 
 
-class BatchAdapter:
-    """Describes Batch workloads; updates compute environments' subnets and registers job definition revisions."""
+class BatchComputeEnvironmentAdapter:
+    """Describes compute environments and updates their subnets."""
 
-    def __init__(self, batch: BatchClient) -> None:
+    def __init__(self, batch: BatchClient, profile: Profile) -> None:
         self._batch = batch
-        self._fargate_groups: tuple[str, ...] | None = None
+        self._profile = profile
 
     def load(self, ref: WorkloadRef) -> Workload:
-        """Describe the compute environment or job definition the ref names."""
-        if ref.kind is WorkloadKind.BATCH_COMPUTE_ENVIRONMENT:
-            return self._compute_environment(ref)
-        return self._job_definition(ref)
-
-    def reload(self, workload: Workload, arn: str) -> Workload:
-        """Describe it again (verification after a write)."""
-        return self.load(WorkloadRef(workload.kind, arn))
-
-    def _compute_environment(self, ref: WorkloadRef) -> Workload:
+        """Describe the compute environment the ref names."""
         with translated("batch:DescribeComputeEnvironments"):
             found = self._batch.describe_compute_environments(computeEnvironments=[ref.identifier])
         if not found["computeEnvironments"]:
             raise ResourceNotFoundError(f"Batch compute environment {ref.identifier} not found")
         return self.compute_environment_workload(found["computeEnvironments"][0], ref.tags)
+
+    def reload(self, workload: Workload, arn: str) -> Workload:
+        """Describe it again (verification after a write)."""
+        return self.load(WorkloadRef(workload.kind, arn))
 
     def compute_environment_workload(
         self, described: Mapping[str, Any], extra_tags: Mapping[str, str] | None = None
@@ -79,7 +74,7 @@ class BatchAdapter:
         resources = raw.get("computeResources", {})
         blocker = _subnet_update_blocker(raw) if raw.get("type") == "MANAGED" else "an unmanaged compute environment"
         return Workload(
-            kind=WorkloadKind.BATCH_COMPUTE_ENVIRONMENT,
+            profile=self._profile,
             arn=raw["computeEnvironmentArn"],
             name=raw.get("computeEnvironmentName", ""),
             subnet_ids=tuple(resources.get("subnets", [])),
@@ -90,6 +85,47 @@ class BatchAdapter:
             raw=raw,
             platform=resources.get("type"),
         )
+
+    def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
+        """UpdateComputeEnvironment with the new subnets (security groups kept), and its undo."""
+        update = {"subnets": list(plan.subnet_ids), "securityGroupIds": list(plan.security_group_ids)}
+        before = {"subnets": list(workload.subnet_ids), "securityGroupIds": list(workload.security_group_ids)}
+        params = {"computeEnvironment": workload.arn, "computeResources": update}
+        undo = (
+            f"aws batch update-compute-environment --compute-environment {shlex.quote(workload.arn)}"
+            f" --compute-resources {shlex.quote(json.dumps(before))}"
+        )
+        return Action("batch:UpdateComputeEnvironment", params, undo=undo)
+
+    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+        """Make the planned call; returns it as made and the ARN to verify."""
+        action = self.plan(workload, plan)
+        with translated(action.api):
+            self._batch.update_compute_environment(
+                computeEnvironment=workload.arn, computeResources=action.params["computeResources"]
+            )
+        return action, workload.arn
+
+
+class BatchJobDefinitionAdapter:
+    """Describes job definitions and registers a revision with a public IP."""
+
+    def __init__(self, batch: BatchClient, profile: Profile) -> None:
+        self._batch = batch
+        self._profile = profile
+        self._fargate_groups: tuple[str, ...] | None = None
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the job definition revision the ref names."""
+        with translated("batch:DescribeJobDefinitions"):
+            found = self._batch.describe_job_definitions(jobDefinitions=[ref.identifier])["jobDefinitions"]
+        if not found:
+            raise ResourceNotFoundError(f"Batch job definition {ref.identifier} not found")
+        return self.job_definition_workload(found[0], ref.tags)
+
+    def reload(self, workload: Workload, arn: str) -> Workload:
+        """Describe it again (verification after a write)."""
+        return self.load(WorkloadRef(workload.kind, arn))
 
     def fargate_security_groups(self) -> tuple[str, ...]:
         """The security groups of every managed Fargate compute environment: where a Fargate job can run."""
@@ -104,13 +140,6 @@ class BatchAdapter:
             self._fargate_groups = tuple(sorted(groups))
         return self._fargate_groups
 
-    def _job_definition(self, ref: WorkloadRef) -> Workload:
-        with translated("batch:DescribeJobDefinitions"):
-            found = self._batch.describe_job_definitions(jobDefinitions=[ref.identifier])["jobDefinitions"]
-        if not found:
-            raise ResourceNotFoundError(f"Batch job definition {ref.identifier} not found")
-        return self.job_definition_workload(found[0], ref.tags)
-
     def job_definition_workload(
         self, described: Mapping[str, Any], extra_tags: Mapping[str, str] | None = None
     ) -> Workload:
@@ -119,7 +148,7 @@ class BatchAdapter:
         fargate = "FARGATE" in raw.get("platformCapabilities", [])
         network = raw.get("containerProperties", {}).get("networkConfiguration", {})
         return Workload(
-            kind=WorkloadKind.BATCH_JOB_DEFINITION,
+            profile=self._profile,
             arn=raw["jobDefinitionArn"],
             name=raw.get("jobDefinitionName", ""),
             # A job definition has no security groups of its own: its jobs run with those of the compute environment
@@ -143,35 +172,20 @@ class BatchAdapter:
         return params
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
-        """The call that gives the workload this network, with the command that reverts it."""
-        if workload.kind is WorkloadKind.BATCH_JOB_DEFINITION:
-            params = self._register_params(workload)
-            name = shlex.quote(str(workload.raw.get("jobDefinitionName", "")))
-            undo = (
-                f"aws batch deregister-job-definition --job-definition {name}:<the new revision>"
-                f"  # jobs then run {workload.arn} again"
-            )
-            return Action("batch:RegisterJobDefinition", params, undo=undo)
-        update = {"subnets": list(plan.subnet_ids), "securityGroupIds": list(plan.security_group_ids)}
-        before = {"subnets": list(workload.subnet_ids), "securityGroupIds": list(workload.security_group_ids)}
-        params = {"computeEnvironment": workload.arn, "computeResources": update}
+        """RegisterJobDefinition of the same definition with assignPublicIp ENABLED, and its undo."""
+        params = self._register_params(workload)
+        name = shlex.quote(str(workload.raw.get("jobDefinitionName", "")))
         undo = (
-            f"aws batch update-compute-environment --compute-environment {shlex.quote(workload.arn)}"
-            f" --compute-resources {shlex.quote(json.dumps(before))}"
+            f"aws batch deregister-job-definition --job-definition {name}:<the new revision>"
+            f"  # jobs then run {workload.arn} again"
         )
-        return Action("batch:UpdateComputeEnvironment", params, undo=undo)
+        return Action("batch:RegisterJobDefinition", params, undo=undo)
 
     def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Make the planned call; returns it as made and the ARN to verify (a job definition's new revision)."""
+        """Register the revision; returns the call as made and the new revision's ARN to verify."""
         action = self.plan(workload, plan)
-        if workload.kind is WorkloadKind.BATCH_JOB_DEFINITION:
-            with translated(action.api):
-                registered = self._batch.register_job_definition(**action.params)
-            new_arn = registered["jobDefinitionArn"]
-            undo = f"aws batch deregister-job-definition --job-definition {shlex.quote(new_arn)}"
-            return Action(action.api, action.params, undo=undo), new_arn
         with translated(action.api):
-            self._batch.update_compute_environment(
-                computeEnvironment=workload.arn, computeResources=action.params["computeResources"]
-            )
-        return action, workload.arn
+            registered = self._batch.register_job_definition(**action.params)
+        new_arn = registered["jobDefinitionArn"]
+        undo = f"aws batch deregister-job-definition --job-definition {shlex.quote(new_arn)}"
+        return Action(action.api, action.params, undo=undo), new_arn

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from botocore.config import Config
@@ -35,39 +35,50 @@ def shared_session() -> boto3.Session:
 
 
 class ClientFactory:
-    """Creates boto3 clients for one region; boto3 honours AWS_ENDPOINT_URL, so moto servers work unchanged."""
+    """Creates boto3 clients for one region, each once, when first asked for; boto3 honours AWS_ENDPOINT_URL, so
+    moto servers work unchanged."""
 
-    def __init__(self, region: str | None = None, session: boto3.Session | None = None) -> None:
+    def __init__(
+        self, region: str | None = None, session: boto3.Session | None = None, preset: dict[str, Any] | None = None
+    ) -> None:
         self._session = session or shared_session()
         self._region = region
+        # Clients to hand out as they are, by service name (a test's stubbed client).
+        self._clients: dict[str, Any] = dict(preset or {})
+
+    def _client(self, service: str) -> Any:
+        if service not in self._clients:
+            client: Any = self._session.client(service, region_name=self._region, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+            self._clients[service] = client
+        return self._clients[service]
 
     def ec2(self) -> EC2Client:
         """An EC2 client."""
-        return self._session.client("ec2", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("EC2Client", self._client("ec2"))
 
     def lambda_(self) -> LambdaClient:
         """A Lambda client."""
-        return self._session.client("lambda", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("LambdaClient", self._client("lambda"))
 
     def sqs(self) -> SQSClient:
         """An SQS client."""
-        return self._session.client("sqs", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("SQSClient", self._client("sqs"))
 
     def sts(self) -> STSClient:
         """An STS client."""
-        return self._session.client("sts", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("STSClient", self._client("sts"))
 
     def ecs(self) -> ECSClient:
         """An ECS client."""
-        return self._session.client("ecs", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("ECSClient", self._client("ecs"))
 
     def batch(self) -> BatchClient:
         """An AWS Batch client."""
-        return self._session.client("batch", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("BatchClient", self._client("batch"))
 
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""
-        return self._session.client("dynamodb", region_name=self._region, config=CLIENT_CONFIG)
+        return cast("DynamoDBClient", self._client("dynamodb"))
 
     @property
     def region(self) -> str | None:

@@ -1,4 +1,7 @@
-"""ECS adapter: services, task sets and tasks as Workload values; a service's network changed by UpdateService."""
+"""ECS adapters: services, task sets and tasks as Workload values; a service's network changed by UpdateService.
+
+One adapter per kind, each made with its kind's Profile (declared in vpc_remediator.workloads).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from vpc_remediator.aws.errors import translated
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.placement import AWSVPC, NetworkPlan, public_ip_text
 from vpc_remediator.domain.report import Action
-from vpc_remediator.domain.workload import Workload, WorkloadKind, WorkloadRef
+from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -44,25 +47,22 @@ def network_configuration(workload: Workload, plan: NetworkPlan) -> dict[str, An
     return {"awsvpcConfiguration": current}
 
 
-class EcsAdapter:
-    """Describes ECS workloads and re-networks services."""
+class _EcsAdapter:
+    """What the ECS adapters share: the client, their kind's profile, and the network modes of task definitions."""
 
-    def __init__(self, ecs: ECSClient) -> None:
+    def __init__(self, ecs: ECSClient, profile: Profile) -> None:
         self._ecs = ecs
+        self._profile = profile
         self._network_modes: dict[str, str] = {}
-
-    def load(self, ref: WorkloadRef) -> Workload:
-        """Describe the service, task set or task the ref names."""
-        if ref.kind is WorkloadKind.ECS_SERVICE:
-            return self._service(ref)
-        if ref.kind is WorkloadKind.ECS_TASK_SET:
-            return self._task_set(ref)
-        return self._task(ref)
 
     def reload(self, workload: Workload, arn: str) -> Workload:
         """Describe the workload again (verification after a write)."""
         cluster = workload.raw.get("clusterArn")
         return self.load(WorkloadRef(workload.kind, arn, cluster=cluster, service=workload.raw.get("serviceArn")))
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the workload the ref names."""
+        raise NotImplementedError
 
     def _network_mode(self, task_definition: str | None, has_awsvpc: bool) -> str | None:
         # A network configuration is only accepted for awsvpc: describe the task definition only without one.
@@ -74,7 +74,36 @@ class EcsAdapter:
             self._network_modes[task_definition] = str(described.get("networkMode") or "bridge")
         return self._network_modes[task_definition]
 
-    def _service(self, ref: WorkloadRef) -> Workload:
+    def _workload(
+        self, raw: dict[str, Any], arn: str, name: str, task_definition: str | None, **extra: Any
+    ) -> Workload:
+        config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
+        return Workload(
+            profile=self._profile,
+            arn=arn,
+            name=name,
+            network_mode=self._network_mode(task_definition, bool(config)),
+            raw=raw,
+            platform=raw.get("launchType") or "capacity provider",
+            **_network(config),
+            **extra,
+        )
+
+    def _replacement(self, workload: Workload, plan: NetworkPlan, api: str, **params: str) -> Action:
+        configuration = network_configuration(workload, plan)
+        cluster = str(workload.raw.get("clusterArn", ""))
+        return Action(api, {"cluster": cluster, **params, "networkConfiguration": configuration})
+
+    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+        """Only a service changes in place; the use case never asks the others."""
+        raise ValueError(f"{workload.kind} cannot be changed in place")
+
+
+class EcsServiceAdapter(_EcsAdapter):
+    """ECS services: described with their tags, re-networked by UpdateService."""
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the service the ref names."""
         kwargs: dict[str, Any] = {"services": [ref.identifier], "include": ["TAGS"]}
         if ref.cluster:
             kwargs["cluster"] = ref.cluster
@@ -87,19 +116,39 @@ class EcsAdapter:
     def service_workload(self, described: Mapping[str, Any], extra_tags: Mapping[str, str] | None = None) -> Workload:
         """A service as DescribeServices (with TAGS) returns it, as a Workload: the sweep describes ten at a time."""
         raw: dict[str, Any] = dict(described)
-        config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
-        return Workload(
-            kind=WorkloadKind.ECS_SERVICE,
-            arn=raw["serviceArn"],
-            name=raw.get("serviceName", ""),
-            network_mode=self._network_mode(raw.get("taskDefinition"), bool(config)),
-            tags={**_tags(raw.get("tags")), **(extra_tags or {})},
-            raw=raw,
-            platform=raw.get("launchType") or "capacity provider",
-            **_network(config),
-        )
+        tags = {**_tags(raw.get("tags")), **(extra_tags or {})}
+        return self._workload(raw, raw["serviceArn"], raw.get("serviceName", ""), raw.get("taskDefinition"), tags=tags)
 
-    def _task_set(self, ref: WorkloadRef) -> Workload:
+    def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
+        """UpdateService with the new network configuration, and the command that puts the old one back."""
+        action = self._replacement(workload, plan, "ecs:UpdateService", service=workload.arn)
+        before = {
+            "awsvpcConfiguration": dict(workload.raw.get("networkConfiguration", {}).get("awsvpcConfiguration") or {})
+        }
+        cluster = action.params["cluster"]
+        undo = (
+            f"aws ecs update-service --cluster {shlex.quote(cluster)} --service {shlex.quote(workload.arn)}"
+            f" --network-configuration {shlex.quote(json.dumps(before, sort_keys=True))}"
+        )
+        return Action(action.api, action.params, undo=undo)
+
+    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+        """Update the service's network configuration (read-modify-write: nothing else is sent)."""
+        action = self.plan(workload, plan)
+        with translated(action.api):
+            self._ecs.update_service(
+                cluster=action.params["cluster"],
+                service=action.params["service"],
+                networkConfiguration=action.params["networkConfiguration"],
+            )
+        return action, workload.arn
+
+
+class EcsTaskSetAdapter(_EcsAdapter):
+    """ECS task sets: their network cannot change; the report gives the replacement task set."""
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the task set the ref names (its cluster and service must be known)."""
         if not ref.cluster or not ref.service:
             raise ResourceNotFoundError(f"ECS task set {ref.identifier}: its cluster and service are unknown")
         with translated("ecs:DescribeTaskSets"):
@@ -109,24 +158,35 @@ class EcsAdapter:
         if not found:
             raise ResourceNotFoundError(f"ECS task set {ref.identifier} not found")
         raw: dict[str, Any] = dict(found[0])
-        config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
-        return Workload(
-            kind=ref.kind,
-            arn=raw["taskSetArn"],
-            name=raw.get("id", ""),
-            network_mode=self._network_mode(raw.get("taskDefinition"), bool(config)),
+        return self._workload(
+            raw,
+            raw["taskSetArn"],
+            raw.get("id", ""),
+            raw.get("taskDefinition"),
             tags={**_tags(raw.get("tags")), **ref.tags},
             can_change_in_place=False,
             not_in_place_reason=(
                 "a task set's network configuration cannot be updated: create its replacement task set with the "
                 "corrected network configuration"
             ),
-            raw=raw,
-            platform=raw.get("launchType") or "capacity provider",
-            **_network(config),
         )
 
-    def _task(self, ref: WorkloadRef) -> Workload:
+    def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
+        """The CreateTaskSet call of the replacement task set."""
+        return self._replacement(
+            workload,
+            plan,
+            "ecs:CreateTaskSet",
+            service=str(workload.raw.get("serviceArn", "")),
+            taskDefinition=str(workload.raw.get("taskDefinition", "")),
+        )
+
+
+class EcsTaskAdapter(_EcsAdapter):
+    """Running ECS tasks: never re-networked (and never stopped); the report gives the corrected RunTask."""
+
+    def load(self, ref: WorkloadRef) -> Workload:
+        """Describe the task; its network is the RunTask request's, else its network interface's subnet."""
         kwargs: dict[str, Any] = {"tasks": [ref.identifier], "include": ["TAGS"]}
         if ref.cluster:
             kwargs["cluster"] = ref.cluster
@@ -147,60 +207,21 @@ class EcsAdapter:
             ]
             config = {"subnets": subnets} if subnets else None
         raw["networkConfiguration"] = {"awsvpcConfiguration": dict(config or {})}
-        return Workload(
-            kind=ref.kind,
-            arn=raw["taskArn"],
-            name=raw["taskArn"].rsplit("/", 1)[-1],
-            network_mode=self._network_mode(raw.get("taskDefinitionArn"), bool(config)),
+        return self._workload(
+            raw,
+            raw["taskArn"],
+            raw["taskArn"].rsplit("/", 1)[-1],
+            raw.get("taskDefinitionArn"),
             tags={**_tags(raw.get("tags")), **ref.tags},
             can_change_in_place=False,
             not_in_place_reason=(
                 "a running task cannot be re-networked (and is never stopped): start its next run with the "
                 "corrected network configuration"
             ),
-            raw=raw,
-            platform=raw.get("launchType") or "capacity provider",
-            **_network(config),
         )
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
-        """The call that gives the workload this network, with the command that puts the old one back."""
-        configuration = network_configuration(workload, plan)
-        before = {
-            "awsvpcConfiguration": dict(workload.raw.get("networkConfiguration", {}).get("awsvpcConfiguration") or {})
-        }
-        cluster = str(workload.raw.get("clusterArn", ""))
-        if workload.kind is WorkloadKind.ECS_SERVICE:
-            params = {"cluster": cluster, "service": workload.arn, "networkConfiguration": configuration}
-            undo = (
-                f"aws ecs update-service --cluster {shlex.quote(cluster)} --service {shlex.quote(workload.arn)}"
-                f" --network-configuration {shlex.quote(json.dumps(before, sort_keys=True))}"
-            )
-            return Action("ecs:UpdateService", params, undo=undo)
-        if workload.kind is WorkloadKind.ECS_TASK_SET:
-            params = {
-                "cluster": cluster,
-                "service": str(workload.raw.get("serviceArn", "")),
-                "taskDefinition": str(workload.raw.get("taskDefinition", "")),
-                "networkConfiguration": configuration,
-            }
-            return Action("ecs:CreateTaskSet", params)
-        params = {
-            "cluster": cluster,
-            "taskDefinition": str(workload.raw.get("taskDefinitionArn", "")),
-            "networkConfiguration": configuration,
-        }
-        return Action("ecs:RunTask", params)
-
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Update a service's network configuration (read-modify-write: nothing else is sent)."""
-        if workload.kind is not WorkloadKind.ECS_SERVICE:
-            raise ValueError(f"{workload.kind.value} cannot be changed in place")
-        action = self.plan(workload, plan)
-        with translated(action.api):
-            self._ecs.update_service(
-                cluster=action.params["cluster"],
-                service=action.params["service"],
-                networkConfiguration=action.params["networkConfiguration"],
-            )
-        return action, workload.arn
+        """The RunTask call of the task's next run."""
+        return self._replacement(
+            workload, plan, "ecs:RunTask", taskDefinition=str(workload.raw.get("taskDefinitionArn", ""))
+        )

@@ -10,12 +10,12 @@ import bisect
 import json
 from typing import TYPE_CHECKING, Any
 
-from vpc_remediator.aws.batch import BatchAdapter
-from vpc_remediator.aws.ecs import EcsAdapter
+from vpc_remediator.aws.batch import BatchComputeEnvironmentAdapter, BatchJobDefinitionAdapter
+from vpc_remediator.aws.ecs import EcsServiceAdapter
 from vpc_remediator.aws.errors import translated
 from vpc_remediator.aws.lambda_ import function_workload
 from vpc_remediator.domain.placement import FARGATE_PLATFORMS
-from vpc_remediator.domain.workload import Workload
+from vpc_remediator.domain.workload import Profile, Workload
 
 if TYPE_CHECKING:
     from mypy_boto3_batch import BatchClient
@@ -34,7 +34,7 @@ LIST_FUNCTIONS_PAGE = 50
 class EcsServiceLister:
     """Every ECS service of every cluster: a page is up to 100 services of one cluster."""
 
-    def __init__(self, ecs: ECSClient, adapter: EcsAdapter) -> None:
+    def __init__(self, ecs: ECSClient, adapter: EcsServiceAdapter) -> None:
         self._ecs = ecs
         self._adapter = adapter
         self._clusters: list[str] | None = None
@@ -82,8 +82,9 @@ class EcsServiceLister:
 class LambdaFunctionLister:
     """Every Lambda function with a VPC configuration, 50 functions listed a page."""
 
-    def __init__(self, client: LambdaClient) -> None:
+    def __init__(self, client: LambdaClient, profile: Profile) -> None:
         self._lambda = client
+        self._profile = profile
 
     def page(self, token: str | None) -> Page:
         """One page of ListFunctions; tags are read only for the functions in a VPC (the rest are not checked)."""
@@ -98,18 +99,18 @@ class LambdaFunctionLister:
                 continue
             with translated("lambda:ListTags"):
                 tags = self._lambda.list_tags(Resource=configuration["FunctionArn"]).get("Tags", {})
-            workloads.append(function_workload(configuration, tags))
+            workloads.append(function_workload(self._profile, configuration, tags))
         return workloads, listed.get("NextMarker") or None
 
 
-class BatchLister:
-    """Managed compute environments, and the latest active revision of each Fargate job definition."""
+class ComputeEnvironmentLister:
+    """Managed Batch compute environments, 100 a page."""
 
-    def __init__(self, batch: BatchClient, adapter: BatchAdapter) -> None:
+    def __init__(self, batch: BatchClient, adapter: BatchComputeEnvironmentAdapter) -> None:
         self._batch = batch
         self._adapter = adapter
 
-    def compute_environments(self, token: str | None) -> Page:
+    def page(self, token: str | None) -> Page:
         """One page of managed compute environments."""
         kwargs: dict[str, Any] = {"maxResults": 100}
         if token:
@@ -123,7 +124,15 @@ class BatchLister:
         ]
         return workloads, described.get("nextToken") or None
 
-    def job_definitions(self, token: str | None) -> Page:
+
+class JobDefinitionLister:
+    """The latest active revision of each Fargate job definition."""
+
+    def __init__(self, batch: BatchClient, adapter: BatchJobDefinitionAdapter) -> None:
+        self._batch = batch
+        self._adapter = adapter
+
+    def page(self, token: str | None) -> Page:
         """Every latest active Fargate revision, in one page (the latest is only known once all are listed)."""
         latest: dict[str, Any] = {}
         with translated("batch:DescribeJobDefinitions"):

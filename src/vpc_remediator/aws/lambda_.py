@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from vpc_remediator.aws.errors import error_code, translated
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Action
-from vpc_remediator.domain.workload import Workload, WorkloadKind, WorkloadRef
+from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -25,12 +25,12 @@ def _vpc_config_option(subnets: Sequence[str], groups: Sequence[str]) -> str:
     return shlex.quote(f"SubnetIds={','.join(subnets)},SecurityGroupIds={','.join(groups)}")
 
 
-def function_workload(configuration: Mapping[str, Any], tags: Mapping[str, str]) -> Workload:
+def function_workload(profile: Profile, configuration: Mapping[str, Any], tags: Mapping[str, str]) -> Workload:
     """A function's configuration (as GetFunction or ListFunctions return it) and its tags, as a Workload."""
     raw: dict[str, Any] = dict(configuration)
     vpc = raw.get("VpcConfig") or {}
     return Workload(
-        kind=WorkloadKind.LAMBDA_FUNCTION,
+        profile=profile,
         arn=raw["FunctionArn"],
         name=raw.get("FunctionName", ""),
         # VpcConfig.VpcId is not trusted (some emulators make it up): the VPC comes from the subnets.
@@ -47,10 +47,12 @@ class LambdaAdapter:
     def __init__(
         self,
         client: LambdaClient,
+        profile: Profile,
         conflict_delays: Sequence[float] = CONFLICT_DELAYS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._lambda = client
+        self._profile = profile
         self._conflict_delays = conflict_delays
         self._sleep = sleep
 
@@ -59,7 +61,7 @@ class LambdaAdapter:
         # ResourceNotFoundException becomes ResourceNotFoundError: retried while the function may still appear.
         with translated("lambda:GetFunction"):
             found = self._lambda.get_function(FunctionName=ref.identifier)
-        return function_workload(found["Configuration"], {**found.get("Tags", {}), **ref.tags})
+        return function_workload(self._profile, found["Configuration"], {**found.get("Tags", {}), **ref.tags})
 
     def reload(self, workload: Workload, arn: str) -> Workload:
         """Describe it again (verification after a write)."""

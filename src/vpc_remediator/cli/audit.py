@@ -7,8 +7,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from vpc_remediator.aws.clients import ClientFactory
 from vpc_remediator.aws.identity import caller_identity
+from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.local import LocalRuntime, default_stack_name
 from vpc_remediator.cli.render import json_lines
 from vpc_remediator.domain.errors import ConfigurationError
@@ -52,7 +52,8 @@ def run_audit(apply: bool, as_json: bool, stack_name: str | None) -> list[dict[s
     """Sweep the region of the user's credentials; print and return the reports."""
     LocalRuntime(stack_name=stack_name or default_stack_name(), dry_run=not apply).configure()
     settings = get_settings()
-    clients = ClientFactory()
+    region = region_for()
+    clients = region.clients
     if not clients.region:
         raise ConfigurationError(
             "no AWS region configured: set AWS_REGION or AWS_DEFAULT_REGION, or a profile's region"
@@ -67,7 +68,7 @@ def run_audit(apply: bool, as_json: bool, stack_name: str | None) -> list[dict[s
         event_time=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     progress = Progress(sys.stderr)
-    result = run_sweep(build_phases(settings, clients, stamp), out_of_time=lambda: False, on_page=progress.update)
+    result = run_sweep(build_phases(region, stamp), out_of_time=lambda: False, on_page=progress.update)
     progress.close()
     reports = [report.to_dict() for report in [summary_report(result, stamp, settings.dry_run), *result.reports]]
     print(json_lines(reports) if as_json else table(reports), flush=True)

@@ -43,15 +43,6 @@ class LedgerEntry:
     event_id: str | None = None
     actions: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, for a report's details."""
-        return {
-            "at": self.at.isoformat(timespec="seconds"),
-            "decision": self.decision,
-            "event_id": self.event_id,
-            "actions": list(self.actions),
-        }
-
 
 @dataclass(frozen=True)
 class FlapCheck:

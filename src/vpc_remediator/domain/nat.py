@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
+from vpc_remediator.domain.details import AlternativeView, ExistingNatView, NatAdviceView, NatCostView, ZonedId
 from vpc_remediator.domain.network import EgressClass, SubnetEgress, VpcNetwork
-from vpc_remediator.domain.workload import WorkloadKind
+from vpc_remediator.domain.workload import EgressRule, Profile
 
 HOURS_PER_MONTH = 730
 
@@ -64,13 +64,19 @@ PRICES: dict[str, RegionPrices] = {
     "sa-east-1": _nat("0.093"),
 }
 
-# What every workload of a kind reaches AWS for, whatever its code does: the image pull and the log driver of a
-# container. What a Lambda function's code calls cannot be known from its configuration, so it gets a per-service price.
-_CONTAINER_SERVICES = ("ecr.api", "ecr.dkr", "logs")
+# What every container reaches AWS for, whatever its code does: the image pull and the log driver. What a Lambda
+# function's code calls cannot be known from its configuration, so it gets a per-service price. Each kind declares
+# its own list (Profile.always_reaches).
+CONTAINER_SERVICES = ("ecr.api", "ecr.dkr", "logs")
 # EC2 compute environments run the ECS agent on their instances, which talks to ECS through these.
-_ECS_AGENT_SERVICES = ("ecs", "ecs-agent", "ecs-telemetry")
+ECS_AGENT_SERVICES = ("ecs", "ecs-agent", "ecs-telemetry")
 GATEWAY_SERVICES = ("s3", "dynamodb")
 _GATEWAY_NAMES = {"s3": "S3", "dynamodb": "DynamoDB"}
+
+
+def _is_container(profile: Profile) -> bool:
+    # Kinds that can own a public IP: their advice speaks of containers and tasks; the others of functions.
+    return profile.rule is not EgressRule.PRIVATE_ONLY
 
 
 def money(value: Decimal) -> str:
@@ -135,18 +141,18 @@ class NatCost:
             line += f" ({self.price_region} prices: {self.region} is not in the price table)"
         return line
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "zones": list(self.zones),
-            "region": self.region,
-            "price_region": self.price_region,
-            "price_source": PRICE_SOURCE,
-            "hourly_per_az": float(self.hour),
-            "per_gb": float(self.gb),
-            "monthly": float(self.monthly.quantize(Decimal("0.01"))),
-            "text": self.text(),
-        }
+    def view(self) -> NatCostView:
+        """As a report carries it."""
+        return NatCostView(
+            zones=self.zones,
+            region=self.region,
+            price_region=self.price_region,
+            price_source=PRICE_SOURCE,
+            hourly_per_az=float(self.hour),
+            per_gb=float(self.gb),
+            monthly=float(self.monthly.quantize(Decimal("0.01"))),
+            text=self.text(),
+        )
 
 
 def nat_cost(region: str | None, zones: Iterable[str]) -> NatCost:
@@ -167,24 +173,17 @@ class Alternative:
     monthly: Decimal | None = None
     caveat: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (monthly is None when it depends on what the workload calls)."""
+    def view(self) -> AlternativeView:
+        """As a report carries it (monthly is None when it depends on what the workload calls)."""
         monthly = None if self.monthly is None else float(self.monthly.quantize(Decimal("0.01")))
-        return {
-            "key": self.key,
-            "title": self.title,
-            "cost": self.cost,
-            "how": self.how,
-            "monthly": monthly,
-            "caveat": self.caveat,
-        }
+        return AlternativeView(self.key, self.title, self.cost, self.how, monthly, self.caveat)
 
 
 @dataclass(frozen=True)
 class NatAdvice:
     """The advice for one workload whose only way to the internet would be a NAT gateway."""
 
-    kind: WorkloadKind
+    kind: str
     vpc_id: str
     why: str
     cannot_reach: str
@@ -195,28 +194,29 @@ class NatAdvice:
     existing_nat_gateways: tuple[tuple[str, str], ...] = ()
     existing_nat_subnets: tuple[tuple[str, str], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: what report.details["nat_advice"] holds."""
-        return {
-            "kind": self.kind.value,
-            "vpc_id": self.vpc_id,
-            "why": self.why,
-            "cannot_reach": self.cannot_reach,
-            "reachable_services": list(self.reachable_services),
-            "nat_gateway": self.nat.to_dict(),
-            "alternatives": [alternative.to_dict() for alternative in self.alternatives],
-            "existing_nat": {
-                "gateways": [{"id": nat_id, "zone": zone} for nat_id, zone in self.existing_nat_gateways],
-                "subnets": [{"id": subnet_id, "zone": zone} for subnet_id, zone in self.existing_nat_subnets],
-            }
-            if self.existing_nat_gateways
-            else None,
-            "assumption": self.assumption,
-        }
+    def view(self) -> NatAdviceView:
+        """What a needs-nat report's details.nat_advice holds."""
+        existing = None
+        if self.existing_nat_gateways:
+            existing = ExistingNatView(
+                gateways=tuple(ZonedId(nat_id, zone) for nat_id, zone in self.existing_nat_gateways),
+                subnets=tuple(ZonedId(subnet_id, zone) for subnet_id, zone in self.existing_nat_subnets),
+            )
+        return NatAdviceView(
+            kind=self.kind,
+            vpc_id=self.vpc_id,
+            why=self.why,
+            cannot_reach=self.cannot_reach,
+            reachable_services=self.reachable_services,
+            nat_gateway=self.nat.view(),
+            alternatives=tuple(alternative.view() for alternative in self.alternatives),
+            assumption=self.assumption,
+            existing_nat=existing,
+        )
 
 
-def _why(kind: WorkloadKind, network: VpcNetwork, subnets: Sequence[SubnetEgress]) -> str:
-    if kind.is_container:
+def _why(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress]) -> str:
+    if _is_container(profile):
         return (
             f"VPC {network.vpc_id} has no public subnet, so a container there reaches the internet only through"
             " a NAT gateway"
@@ -239,12 +239,12 @@ def _nat_subnets(network: VpcNetwork) -> list[SubnetEgress]:
     return [item for item in network.of_class(EgressClass.PRIVATE_NAT) if (item.via or "").startswith("nat-")]
 
 
-def _gateway_endpoints(kind: WorkloadKind, present: set[str]) -> Alternative | None:
+def _gateway_endpoints(profile: Profile, present: set[str]) -> Alternative | None:
     missing = [service for service in GATEWAY_SERVICES if service not in present]
     if not missing:
         return None
     names = " and ".join(_GATEWAY_NAMES[service] for service in missing)
-    why = "ECR keeps image layers in S3: a container needs S3 to start" if kind.is_container else "if it uses them"
+    why = "ECR keeps image layers in S3: a container needs S3 to start" if _is_container(profile) else "if it uses them"
     return Alternative(
         key="gateway-endpoints",
         title=f"Gateway endpoints for {names}",
@@ -256,12 +256,12 @@ def _gateway_endpoints(kind: WorkloadKind, present: set[str]) -> Alternative | N
 
 
 def _interface_endpoints(
-    kind: WorkloadKind, present: set[str], zones: Sequence[str], region: str | None
+    profile: Profile, present: set[str], zones: Sequence[str], region: str | None
 ) -> Alternative | None:
     price_region, hour, gb = endpoint_prices(region)
     per_service = hour * HOURS_PER_MONTH * len(zones)
     note = f" ({price_region} prices)" if price_region != region else ""
-    if not kind.is_container:
+    if not _is_container(profile):
         return Alternative(
             key="interface-endpoints",
             title="Interface endpoints for the AWS services the function calls",
@@ -271,9 +271,7 @@ def _interface_endpoints(
             monthly=None,
             caveat="the function's own code decides which services it calls: count them before comparing",
         )
-    needed = list(_CONTAINER_SERVICES)
-    if kind is WorkloadKind.BATCH_COMPUTE_ENVIRONMENT:
-        needed += _ECS_AGENT_SERVICES
+    needed = profile.always_reaches
     missing = [service for service in needed if service not in present]
     if not missing:
         return None
@@ -289,7 +287,7 @@ def _interface_endpoints(
     )
 
 
-def _ipv6(kind: WorkloadKind, network: VpcNetwork, subnets: Sequence[SubnetEgress], name: str | None) -> Alternative:
+def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress], name: str | None) -> Alternative:
     pool = list(subnets) or [egress for subnet in network.subnets if (egress := network.egress(subnet.id))]
     dual_stack = bool(pool) and all(item.subnet.has_ipv6 for item in pool)
     eigw = any(item.ipv6_egress == "egress-only internet gateway" for item in pool)
@@ -298,7 +296,7 @@ def _ipv6(kind: WorkloadKind, network: VpcNetwork, subnets: Sequence[SubnetEgres
         steps.append("give the VPC and the workload's subnets IPv6 CIDR blocks")
     if not eigw:
         steps.append("route ::/0 to an egress-only internet gateway")
-    if kind.is_container:
+    if _is_container(profile):
         steps.append("turn on the ECS account setting dualStackIPv6 so tasks get an IPv6 address")
     else:
         target = name or "<function>"
@@ -350,13 +348,13 @@ def _leave_vpc(name: str | None) -> Alternative:
     )
 
 
-def _existing_nat(kind: WorkloadKind, network: VpcNetwork, zones: Sequence[str], region: str | None) -> Alternative:
+def _existing_nat(profile: Profile, network: VpcNetwork, zones: Sequence[str], region: str | None) -> Alternative:
     subnets = _nat_subnets(network)
     covered = sorted({item.zone for item in subnets})
     uncovered = [zone for zone in zones if zone not in covered]
     _, prices = prices_for(region)
     how = f"use subnets {', '.join(f'{item.id} ({item.zone})' for item in subnets)}"
-    if kind.is_container:
+    if _is_container(profile):
         how += " without a public IP"
     caveat = None
     if uncovered:
@@ -377,13 +375,13 @@ def _existing_nat(kind: WorkloadKind, network: VpcNetwork, zones: Sequence[str],
 def advise(
     network: VpcNetwork,
     zones: Iterable[str],
-    kind: WorkloadKind,
+    profile: Profile,
     region: str | None,
     *,
     subnet_ids: Iterable[str] = (),
     name: str | None = None,
 ) -> NatAdvice:
-    """The NAT advice for a workload of `kind` in `zones` of this VPC (the VPC's zones when none are given)."""
+    """The NAT advice for a workload of this kind in `zones` of this VPC (the VPC's zones when none are given)."""
     subnets = [egress for subnet_id in subnet_ids if (egress := network.egress(subnet_id))]
     used_zones = tuple(sorted(set(zones) or {item.zone for item in subnets} or set(network.zones)))
     present = set(network.endpoint_services())
@@ -391,19 +389,19 @@ def advise(
     alternatives: list[Alternative] = []
     nat_subnets = _nat_subnets(network)
     if nat_subnets:
-        alternatives.append(_existing_nat(kind, network, used_zones, region))
-    if not kind.is_container:
+        alternatives.append(_existing_nat(profile, network, used_zones, region))
+    if not _is_container(profile):
         alternatives.append(_leave_vpc(name))
-    gateway = _gateway_endpoints(kind, present)
+    gateway = _gateway_endpoints(profile, present)
     if gateway is not None:
         alternatives.append(gateway)
-    if kind.is_container:
+    if _is_container(profile):
         alternatives.append(_public_subnets(network, cost))
-    interface = _interface_endpoints(kind, present, used_zones, region)
+    interface = _interface_endpoints(profile, present, used_zones, region)
     if interface is not None:
         alternatives.append(interface)
-    alternatives.append(_ipv6(kind, network, subnets, name))
-    if kind.is_container:
+    alternatives.append(_ipv6(profile, network, subnets, name))
+    if _is_container(profile):
         assumption = (
             "every container needs ECR (api, dkr), S3 for image layers and CloudWatch Logs; what its own code calls"
             " is not known and not counted"
@@ -414,9 +412,9 @@ def advise(
         )
     nat_gateways = tuple((gateway.id, gateway.zone) for gateway in network.nat_gateways)
     return NatAdvice(
-        kind=kind,
+        kind=profile.kind,
         vpc_id=network.vpc_id,
-        why=_why(kind, network, subnets),
+        why=_why(profile, network, subnets),
         cannot_reach="the internet (anything outside AWS, and AWS services without an endpoint in the VPC)",
         reachable_services=tuple(sorted(present)),
         nat=cost,

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from vpc_remediator.domain.network import EgressClass, SubnetEgress, VpcNetwork, choose_subnets
-from vpc_remediator.domain.workload import Workload, WorkloadKind
+from vpc_remediator.domain.workload import EgressRule, Workload
 
 AWSVPC = "awsvpc"
 FARGATE_PLATFORMS = frozenset({"FARGATE", "FARGATE_SPOT"})
@@ -84,9 +84,10 @@ def _egress_list(workload: Workload, network: VpcNetwork | None) -> tuple[tuple[
 
 def decide_placement(workload: Workload, network: VpcNetwork | None) -> PlacementDecision:
     """The placement rule of the workload's kind, applied to its subnets as the VPC's route tables classify them."""
-    if workload.kind is WorkloadKind.BATCH_JOB_DEFINITION:
+    rule = workload.profile.rule
+    if rule is EgressRule.PUBLIC_IP_SETTING:
         return _job_definition(workload)
-    if workload.kind.is_container and workload.network_mode not in (None, AWSVPC):
+    if rule is EgressRule.PUBLIC_IP and workload.network_mode not in (None, AWSVPC):
         reason = (
             f"network mode {workload.network_mode}: its tasks use the container instance's network, "
             "only awsvpc tasks have subnets of their own"
@@ -95,7 +96,7 @@ def decide_placement(workload: Workload, network: VpcNetwork | None) -> Placemen
     before, missing = _egress_list(workload, network)
     if missing:
         return PlacementDecision(Verdict.NOT_APPLICABLE, f"subnets not found: {', '.join(missing)}", before, before)
-    if workload.kind is WorkloadKind.LAMBDA_FUNCTION:
+    if rule is EgressRule.PRIVATE_ONLY:
         return _lambda(workload, network, before)
     if not before:
         return PlacementDecision(Verdict.NOT_APPLICABLE, "no subnets: it has no network configuration of its own")
@@ -104,8 +105,7 @@ def decide_placement(workload: Workload, network: VpcNetwork | None) -> Placemen
 
 def _container(workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...]) -> PlacementDecision:
     ip = workload.assign_public_ip
-    # Batch compute environments have no public IP setting: their Fargate jobs take it from the job definition.
-    has_ip_setting = workload.kind is not WorkloadKind.BATCH_COMPUTE_ENVIRONMENT
+    has_ip_setting = workload.profile.public_ip_setting
     isolated = [item for item in before if item.egress is EgressClass.ISOLATED]
     public = [item for item in before if item.egress is EgressClass.PUBLIC]
     if isolated:
@@ -211,31 +211,14 @@ def _job_definition(workload: Workload) -> PlacementDecision:
     return PlacementDecision(Verdict.CHANGE, reason, public_ip_before=ip, public_ip_after=True, target=target)
 
 
-# Where each kind's network lives in a CloudFormation template: the change to make there instead of drifting.
-_TEMPLATE_PROPERTIES: dict[WorkloadKind, tuple[str, str]] = {
-    WorkloadKind.ECS_SERVICE: ("AWS::ECS::Service", "NetworkConfiguration.AwsvpcConfiguration"),
-    WorkloadKind.ECS_TASK_SET: ("AWS::ECS::TaskSet", "NetworkConfiguration.AwsVpcConfiguration"),
-    WorkloadKind.ECS_TASK: ("the resource that runs the task", "NetworkConfiguration.AwsvpcConfiguration"),
-    WorkloadKind.BATCH_COMPUTE_ENVIRONMENT: ("AWS::Batch::ComputeEnvironment", "ComputeResources"),
-    WorkloadKind.BATCH_JOB_DEFINITION: ("AWS::Batch::JobDefinition", "ContainerProperties.NetworkConfiguration"),
-    WorkloadKind.LAMBDA_FUNCTION: ("AWS::Lambda::Function", "VpcConfig"),
-}
-
-
-def template_change(kind: WorkloadKind, plan: NetworkPlan) -> dict[str, Any]:
+def template_change(workload: Workload, plan: NetworkPlan) -> dict[str, Any]:
     """The template edit that makes the same change: resource type, property path and its new value."""
-    resource_type, path = _TEMPLATE_PROPERTIES[kind]
-    value: dict[str, Any]
-    if kind is WorkloadKind.BATCH_JOB_DEFINITION:
-        value = {"AssignPublicIp": "ENABLED"}
-    elif kind is WorkloadKind.BATCH_COMPUTE_ENVIRONMENT:
-        value = {"Subnets": list(plan.subnet_ids), "SecurityGroupIds": list(plan.security_group_ids)}
-    elif kind is WorkloadKind.LAMBDA_FUNCTION:
-        value = {"SubnetIds": list(plan.subnet_ids), "SecurityGroupIds": list(plan.security_group_ids)}
-    else:
-        value = {
-            "Subnets": list(plan.subnet_ids),
-            "SecurityGroups": list(plan.security_group_ids),
-            "AssignPublicIp": public_ip_text(plan.assign_public_ip),
-        }
-    return {"resource_type": resource_type, "property": path, "value": value}
+    template = workload.profile.template
+    value: dict[str, Any] = {}
+    if template.subnets_key:
+        value[template.subnets_key] = list(plan.subnet_ids)
+    if template.security_groups_key:
+        value[template.security_groups_key] = list(plan.security_group_ids)
+    if template.public_ip_key:
+        value[template.public_ip_key] = public_ip_text(plan.assign_public_ip)
+    return {"resource_type": template.resource_type, "property": template.path, "value": value}

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vpc_remediator.domain.details import Details, NoDetails, details_from_dict, details_to_dict
+
 
 class Outcome(StrEnum):
     """What happened to one resource."""
@@ -57,13 +59,14 @@ class Report:
     region: str | None = None
     event_name: str | None = None
     event_time: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=NoDetails)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: the shape the CLI prints and the Lambda returns."""
-        data = asdict(self)
+        data = {item: getattr(self, item) for item in self.__dataclass_fields__}
         data["outcome"] = self.outcome.value
         data["actions"] = [asdict(action) for action in self.actions]
+        data["details"] = details_to_dict(self.details)
         return data
 
     @classmethod
@@ -72,5 +75,6 @@ class Report:
         fields = dict(data)
         fields["outcome"] = Outcome(fields["outcome"])
         fields["actions"] = tuple(Action(**action) for action in fields.get("actions", ()))
+        fields["details"] = details_from_dict(str(fields.get("kind", "")), fields.get("details"))
         known = set(cls.__dataclass_fields__)
         return cls(**{key: value for key, value in fields.items() if key in known})

@@ -1,4 +1,8 @@
-"""A workload the placement rules cover, as one value whatever service it comes from."""
+"""A workload the placement rules cover, as one value whatever service it comes from.
+
+Which kinds exist is not known here: each is declared once in `vpc_remediator.workloads` with its `Profile`, the
+pure facts the rules need (its egress rule family, whether it has a public IP setting, its template property).
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,43 @@ from enum import StrEnum
 from typing import Any
 
 
-class WorkloadKind(StrEnum):
-    """The report `kind` of each workload the placement rules cover."""
+class EgressRule(StrEnum):
+    """The placement rule family of a kind: how its workloads reach the internet without a NAT gateway."""
 
-    ECS_SERVICE = "ecs-service"
-    ECS_TASK = "ecs-task"
-    ECS_TASK_SET = "ecs-task-set"
-    BATCH_COMPUTE_ENVIRONMENT = "batch-compute-environment"
-    BATCH_JOB_DEFINITION = "batch-job-definition"
-    LAMBDA_FUNCTION = "lambda-function"
+    # Containers and batch jobs can own a public IP: public subnets with a public IP (or private ones with a NAT).
+    PUBLIC_IP = "public-ip"
+    # Network interfaces that never get a public IP (Lambda): private subnets with a NAT, never public ones.
+    PRIVATE_ONLY = "private-only"
+    # No subnets of its own, only the public IP setting its runs get (a Fargate job definition).
+    PUBLIC_IP_SETTING = "public-ip-setting"
 
-    @property
-    def is_container(self) -> bool:
-        """Containers and batch jobs need public subnets with a public IP; Lambda functions must avoid them."""
-        return self is not WorkloadKind.LAMBDA_FUNCTION
+
+@dataclass(frozen=True)
+class TemplateProperty:
+    """Where a kind's network lives in a CloudFormation template, and the keys its value uses."""
+
+    resource_type: str
+    path: str
+    subnets_key: str | None = None
+    security_groups_key: str | None = None
+    public_ip_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The pure facts about one kind of workload that the placement rules and the NAT advisor read."""
+
+    kind: str
+    rule: EgressRule
+    noun: str
+    template: TemplateProperty
+    # False where AWS has no per-workload public IP setting (a Batch compute environment's Fargate jobs take it
+    # from their job definition).
+    public_ip_setting: bool = True
+    # AWS services every workload of this kind reaches, whatever its code does (a container's image pull and logs).
+    always_reaches: tuple[str, ...] = ()
+    # Its ARN carries a revision (name:3) and every revision is the same resource for the flapping rule.
+    revisioned: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,7 +58,7 @@ class Workload:
     `raw` keeps the resource as AWS described it, so that a write can send back every field it does not change.
     """
 
-    kind: WorkloadKind
+    profile: Profile
     arn: str
     name: str
     subnet_ids: tuple[str, ...] = ()
@@ -46,6 +73,16 @@ class Workload:
     # Why the network cannot be changed in place (a running task, a BEST_FIT compute environment).
     not_in_place_reason: str | None = None
 
+    @property
+    def kind(self) -> str:
+        """The report `kind`: ecs-service, lambda-function, ..."""
+        return self.profile.kind
+
+    @property
+    def history_key(self) -> str:
+        """Whose history a decision joins: every revision of a revisioned resource counts as the same one."""
+        return self.arn.rsplit(":", 1)[0] if self.profile.revisioned else self.arn
+
 
 @dataclass(frozen=True)
 class WorkloadRef:
@@ -55,7 +92,7 @@ class WorkloadRef:
     says (the request's tags, the awsvpcConfiguration a task was started with).
     """
 
-    kind: WorkloadKind
+    kind: str
     identifier: str
     cluster: str | None = None
     service: str | None = None

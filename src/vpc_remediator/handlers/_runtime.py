@@ -54,10 +54,9 @@ def idempotent_on_event_id(handler: Handler) -> Handler:
 @functools.cache
 def report_queue(url: str) -> ReportQueue:
     """The reports queue's sender, made once per process (tests call report_queue.cache_clear())."""
-    from vpc_remediator.aws.clients import ClientFactory  # noqa: PLC0415  (boto3 only when reports are queued)
-    from vpc_remediator.aws.reports_queue import ReportQueue  # noqa: PLC0415
+    from vpc_remediator.bootstrap import reports_queue  # noqa: PLC0415  (boto3 only when reports are queued)
 
-    return ReportQueue(ClientFactory().sqs(), url)
+    return reports_queue(url)
 
 
 def publish_reports(reports: list[Report]) -> None:

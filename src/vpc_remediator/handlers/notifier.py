@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vpc_remediator.aws.secrets import webhook_url
+from vpc_remediator.bootstrap import webhook_url
 from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.notifier import notify_batch
 from vpc_remediator.settings import get_settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -22,6 +22,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from vpc_remediator.domain.details import (
+    DefaultVpcDetails,
+    Details,
+    NatAdviceView,
+    NatGatewayDetails,
+    PlacementDetails,
+    SubnetView,
+)
 from vpc_remediator.domain.report import OUTCOMES_BY_IMPORTANCE, Outcome, Report
 from vpc_remediator.notify.links import cloudtrail_url, console_url, short_name
 
@@ -118,12 +126,10 @@ def _field(label: str, value: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=clip(f"*{label}*\n{value}", MAX_FIELD))
 
 
-def _subnet_line(item: Any) -> str:
-    if isinstance(item, dict):
-        parts = [str(item.get(key)) for key in ("zone", "class", "egress") if item.get(key)]
-        label = str(item.get("id") or item.get("subnet_id") or "?")
-        return f"`{escape(label)}` ({escape(', '.join(parts))})" if parts else f"`{escape(label)}`"
-    return f"`{escape(str(item))}`"
+def _subnet_line(item: SubnetView) -> str:
+    parts = [part for part in (item.zone, item.egress) if part]
+    label = f"`{escape(item.id)}`"
+    return f"{label} ({escape(', '.join(parts))})" if parts else label
 
 
 def _value(value: Any) -> str:
@@ -132,55 +138,60 @@ def _value(value: Any) -> str:
     return "none" if value is None else str(value)
 
 
-_SUBNET_KEYS = (("subnets_before", "Subnets before"), ("subnets_after", "Subnets after"), ("subnets", "Subnets"))
-
-
-def _changes(details: dict[str, Any]) -> list[str]:
-    """What changed, from the details the use cases record: subnets and public IP, or a before/after state."""
+def _placement_changes(details: PlacementDetails) -> list[str]:
     lines: list[str] = []
-    for key, label in _SUBNET_KEYS:
-        value = details.get(key)
-        if isinstance(value, list) and value:
-            lines.append(f"{label}: " + ", ".join(_subnet_line(item) for item in value))
-    before_ip, after_ip = details.get("public_ip_before"), details.get("public_ip_after")
+    for label, subnets in (("Subnets before", details.subnets_before), ("Subnets after", details.subnets_after)):
+        if subnets:
+            lines.append(f"{label}: " + ", ".join(_subnet_line(item) for item in subnets))
+    before_ip, after_ip = details.assign_public_ip_before, details.assign_public_ip_after
     if before_ip is not None or after_ip is not None:
         lines.append(f"Public IP: {_value(before_ip)} → {_value(after_ip)}")
-    before, after = details.get("before"), details.get("after")
-    if isinstance(before, dict) and isinstance(after, dict):
-        for key in dict.fromkeys([*before, *after]):
-            old, new = _value(before.get(key)), _value(after.get(key))
-            label = key.replace("_", " ")
-            lines.append(escape(f"{label}: {old} → {new}" if old != new else f"{label}: {new} (unchanged)"))
     return lines
 
 
-def _nat_blocks(advice: dict[str, Any]) -> list[Block]:
-    nat = advice.get("nat_gateway") or {}
-    reachable = ", ".join(advice.get("reachable_services") or []) or "no AWS service (no endpoints in the VPC)"
+def _default_vpc_changes(details: DefaultVpcDetails) -> list[str]:
+    before, after = asdict(details.before), asdict(details.after)
+    lines = []
+    for key in before:
+        old, new = _value(before[key]), _value(after[key])
+        label = key.replace("_", " ")
+        lines.append(escape(f"{label}: {old} → {new}" if old != new else f"{label}: {new} (unchanged)"))
+    return lines
+
+
+def _changes(details: Details) -> list[str]:
+    """What changed, from the report's typed details: subnets and public IP, or the default VPC before and after."""
+    if isinstance(details, PlacementDetails):
+        return _placement_changes(details)
+    if isinstance(details, DefaultVpcDetails):
+        return _default_vpc_changes(details)
+    return []
+
+
+def _nat_blocks(advice: NatAdviceView) -> list[Block]:
+    nat = advice.nat_gateway
+    reachable = ", ".join(advice.reachable_services) or "no AWS service (no endpoints in the VPC)"
     blocks: list[Block] = [
         _section(
-            f"*Why only a NAT gateway would do*\n{escape(str(advice.get('why', '')))}\n"
-            f"*Cannot reach:* {escape(str(advice.get('cannot_reach', 'the internet')))}\n"
+            f"*Why only a NAT gateway would do*\n{escape(advice.why)}\n"
+            f"*Cannot reach:* {escape(advice.cannot_reach)}\n"
             f"*Can still reach:* resources inside the VPC; AWS services through its endpoints: {escape(reachable)}\n"
-            f"*A NAT gateway would cost:* {escape(str(nat.get('text', '')))}"
+            f"*A NAT gateway would cost:* {escape(nat.text)}"
         )
     ]
-    existing = advice.get("existing_nat") or {}
-    if existing.get("subnets"):
-        subnets = ", ".join(f"`{item['id']}` ({item['zone']})" for item in existing["subnets"])
+    if advice.existing_nat and advice.existing_nat.subnets:
+        subnets = ", ".join(f"`{escape(item.id)}` ({escape(item.zone)})" for item in advice.existing_nat.subnets)
         blocks.append(_section(f"*The VPC already has NAT gateways: use these subnets instead*\n{subnets}"))
     lines = []
-    for item in advice.get("alternatives") or []:
-        line = f"• *{escape(str(item.get('title')))}*: {escape(str(item.get('cost')))}"
-        line += f"\n    {escape(str(item.get('how')))}"
-        if item.get("caveat"):
-            line += f" _({escape(str(item['caveat']))})_"
+    for item in advice.alternatives:
+        line = f"• *{escape(item.title)}*: {escape(item.cost)}\n    {escape(item.how)}"
+        if item.caveat:
+            line += f" _({escape(item.caveat)})_"
         lines.append(line)
     if lines:
         blocks += _sections("Cheaper alternatives", lines)
-    if advice.get("assumption") or nat.get("price_source"):
-        note = f"{advice.get('assumption', '')}. Prices: {nat.get('price_source', '')} ({nat.get('price_region', '')})"
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(note), MAX_TEXT))]))
+    note = f"{advice.assumption}. Prices: {nat.price_source} ({nat.price_region})"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(note), MAX_TEXT))]))
     return blocks
 
 
@@ -192,7 +203,7 @@ def title(report: Report) -> str:
 
 def report_blocks(report: Report) -> list[dict[str, Any]]:
     """One report as Block Kit: what, where, who and when, what was wrong, what changed, NAT advice, undo."""
-    resource_link = link(console_url(report.resource, report.region), short_name(report.resource))
+    resource_link = link(console_url(report.resource, report.region, report.kind), short_name(report.resource))
     event = report.event_name or "event"
     fields = [
         _field("Account", escape(report.account or "unknown")),
@@ -215,12 +226,11 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
         changes.append(f"`{escape(action.api)}` {escape(params)}".rstrip())
     if changes:
         blocks += _sections("What changed" if report.actions else "Details", changes)
-    advice = report.details.get("nat_advice")
-    if isinstance(advice, dict):
-        blocks += _nat_blocks(advice)
-    nat_cost = report.details.get("nat_cost")
-    if isinstance(nat_cost, dict) and nat_cost.get("text"):
-        blocks.append(_section(f"*What it costs*\n{escape(str(nat_cost['text']))}"))
+    details = report.details
+    if isinstance(details, PlacementDetails) and details.nat_advice is not None:
+        blocks += _nat_blocks(details.nat_advice)
+    if isinstance(details, NatGatewayDetails):
+        blocks.append(_section(f"*What it costs*\n{escape(details.nat_cost.text)}"))
     # Undone last change first (detach a gateway before deleting it).
     undo = [action.undo for action in reversed(report.actions) if action.undo]
     if undo:
@@ -294,15 +304,14 @@ def digest_blocks(reports: Sequence[Report], part: int = 1, parts: int = 1) -> l
 
 
 def _nat_monthly(report: Report) -> float:
-    advice = report.details.get("nat_advice")
-    if not isinstance(advice, dict):
+    details = report.details
+    if not isinstance(details, PlacementDetails) or details.nat_advice is None:
         return 0.0
-    monthly = (advice.get("nat_gateway") or {}).get("monthly")
-    return float(monthly) if isinstance(monthly, int | float) else 0.0
+    return details.nat_advice.nat_gateway.monthly
 
 
 def _digest_line(report: Report) -> str:
-    target = link(console_url(report.resource, report.region), short_name(report.resource))
+    target = link(console_url(report.resource, report.region, report.kind), short_name(report.resource))
     return f"• {target} ({escape(report.kind)}): {escape(clip(report.reason, 200))}"
 
 

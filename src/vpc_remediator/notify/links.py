@@ -1,43 +1,22 @@
-"""AWS console links for the resources reports name, from their ARNs (one place for every resource kind)."""
+"""AWS console links for the resources reports name: each workload kind declares its own, the EC2 ones are here."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-# Console pages of the standard partition; China and GovCloud consoles live elsewhere and get no link.
-_CONSOLE = "https://{region}.console.aws.amazon.com"
+from vpc_remediator.workloads.kind import console_base
+from vpc_remediator.workloads.registry import kind_named
 
 
-def _base(partition: str, region: str) -> str | None:
-    if partition != "aws" or not region:
-        return None
-    return _CONSOLE.format(region=region)
-
-
-def console_url(arn: str, region: str | None = None) -> str | None:
+def console_url(arn: str, region: str | None = None, kind: str | None = None) -> str | None:
     """The console page of the resource an ARN names, or None when there is no page to link to."""
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn":
+    workload_kind = kind_named(kind) if kind else None
+    if workload_kind is not None:
+        return workload_kind.console_url(arn, region or "")
+    found = console_base(arn, region or "")
+    if found is None or arn.split(":")[2] != "ec2":
         return None
-    _, partition, service, arn_region, _, resource = parts
-    where = arn_region or region or ""
-    base = _base(partition, where)
-    if base is None:
-        return None
-    if service == "ec2":
-        return _ec2(base, where, resource)
-    if service == "ecs":
-        return _ecs(base, where, resource)
-    if service == "batch":
-        page = {"compute-environment": "compute-environments", "job-definition": "job-definition"}
-        kind = resource.split("/", 1)[0]
-        if kind in page:
-            return f"{base}/batch/home?region={where}#{page[kind]}/detail/{quote(arn, safe='')}"
-        return f"{base}/batch/home?region={where}"
-    if service == "lambda" and resource.startswith("function:"):
-        name = resource.split(":")[1]
-        return f"{base}/lambda/home?region={where}#/functions/{quote(name)}"
-    return None
+    return _ec2(*found)
 
 
 def _ec2(base: str, region: str, resource: str) -> str:
@@ -53,23 +32,12 @@ def _ec2(base: str, region: str, resource: str) -> str:
     return f"{base}/vpcconsole/home?region={region}#{page}"
 
 
-def _ecs(base: str, region: str, resource: str) -> str:
-    parts = resource.split("/")
-    # Long ARN format: service/<cluster>/<name>, task/<cluster>/<id>, task-set/<cluster>/<service>/<id>.
-    if parts[0] == "service" and len(parts) == 3:
-        return f"{base}/ecs/v2/clusters/{parts[1]}/services/{parts[2]}/health?region={region}"
-    if parts[0] == "task" and len(parts) == 3:
-        return f"{base}/ecs/v2/clusters/{parts[1]}/tasks/{parts[2]}/configuration?region={region}"
-    if parts[0] == "task-set" and len(parts) == 4:
-        return f"{base}/ecs/v2/clusters/{parts[1]}/services/{parts[2]}/deployments?region={region}"
-    return f"{base}/ecs/v2/clusters?region={region}"
-
-
 def cloudtrail_url(event_id: str | None, region: str | None) -> str | None:
     """The CloudTrail console page of the event that triggered a report."""
     if not event_id or not region:
         return None
-    return f"{_CONSOLE.format(region=region)}/cloudtrailv2/home?region={region}#/events/{quote(event_id)}"
+    base = f"https://{region}.console.aws.amazon.com"
+    return f"{base}/cloudtrailv2/home?region={region}#/events/{quote(event_id)}"
 
 
 def short_name(arn: str) -> str:

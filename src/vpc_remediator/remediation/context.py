@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from vpc_remediator.domain.details import Details, NoDetails
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.events import Trigger
 
@@ -39,7 +39,7 @@ class ReportStamp:
         outcome: Outcome,
         reason: str,
         actions: tuple[Action, ...] = (),
-        details: dict[str, Any] | None = None,
+        details: Details | None = None,
     ) -> Report:
         """A report carrying this stamp."""
         return Report(
@@ -54,5 +54,5 @@ class ReportStamp:
             region=self.region,
             event_name=self.event_name,
             event_time=self.event_time,
-            details=details or {},
+            details=details or NoDetails(),
         )

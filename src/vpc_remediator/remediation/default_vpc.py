@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from vpc_remediator.aws.clients import ClientFactory
-from vpc_remediator.aws.ec2 import DefaultVpcAdapter
 from vpc_remediator.domain.default_vpc import DefaultVpcState, describe_problems, plan_repairs
+from vpc_remediator.domain.details import DefaultVpcDetails, DefaultVpcView
 from vpc_remediator.domain.errors import AccessDeniedError, ConcurrentChangeError
 from vpc_remediator.domain.report import Action, Outcome, Report
-from vpc_remediator.events import default_vpc_relevance, parse_event
 from vpc_remediator.remediation.context import ReportStamp
-from vpc_remediator.settings import Settings
+from vpc_remediator.remediation.ports import DefaultVpcPort
 
 KIND = "default-vpc"
 # CreateDefaultVpc makes the rest itself; one more round repairs what it did not. Never loop beyond that.
@@ -23,7 +19,7 @@ def default_vpc_arn(account: str | None, region: str | None, vpc_id: str | None)
     return f"arn:aws:ec2:{region}:{account}:vpc/{vpc_id or 'default'}"
 
 
-def ensure_default_vpc(adapter: DefaultVpcAdapter, stamp: ReportStamp, why: str, dry_run: bool) -> Report:
+def ensure_default_vpc(adapter: DefaultVpcPort, stamp: ReportStamp, why: str, dry_run: bool) -> Report:
     """Read the default VPC, plan its repairs, apply them unless dry run, verify, and report."""
     state = adapter.read_state()
     planned = plan_repairs(state)
@@ -64,36 +60,15 @@ def ensure_default_vpc(adapter: DefaultVpcAdapter, stamp: ReportStamp, why: str,
     return report(Outcome.REMEDIATED, f"{why}; repaired: {problems}", tuple(done), current)
 
 
-def _details(before: DefaultVpcState, after: DefaultVpcState) -> dict[str, object]:
-    def summary(state: DefaultVpcState) -> dict[str, object]:
-        route = state.default_route
-        return {
-            "vpc_id": state.vpc_id,
-            "subnet_zones": list(state.subnet_zones),
-            "internet_gateway": state.attached_igw_id,
-            "default_route": f"{route.target_id} ({route.state})" if route else None,
-        }
-
-    return {"before": summary(before), "after": summary(after)}
+def _view(state: DefaultVpcState) -> DefaultVpcView:
+    route = state.default_route
+    return DefaultVpcView(
+        vpc_id=state.vpc_id,
+        subnet_zones=state.subnet_zones,
+        internet_gateway=state.attached_igw_id,
+        default_route=f"{route.target_id} ({route.state})" if route else None,
+    )
 
 
-def on_default_vpc_event(
-    event: dict[str, Any], settings: Settings, clients: ClientFactory | None = None
-) -> list[Report]:
-    """Handle one EventBridge event for DefaultVpcFunction: ignore what is not ours to fix, else ensure."""
-    trigger = parse_event(event)
-    stamp = ReportStamp.from_trigger(trigger)
-    resource = default_vpc_arn(trigger.account, trigger.region, None)
-    if trigger.is_own_call(settings.stack_name):
-        reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: never remediate our own calls"
-        return [stamp.report(resource, KIND, Outcome.IGNORED, reason)]
-    why = default_vpc_relevance(trigger)
-    if why is None:
-        reason = f"{trigger.event_name or trigger.detail_type} does not affect the default VPC"
-        if trigger.failed:
-            reason = f"{trigger.event_name} failed with {trigger.error_code}, which is not a missing default VPC"
-        return [stamp.report(resource, KIND, Outcome.IGNORED, reason)]
-    if not settings.manage_default_vpc:
-        return [stamp.report(resource, KIND, Outcome.SKIPPED, f"{why}; ManageDefaultVpc is false")]
-    factory = clients or ClientFactory(region=trigger.region)
-    return [ensure_default_vpc(DefaultVpcAdapter(factory.ec2()), stamp, why, settings.dry_run)]
+def _details(before: DefaultVpcState, after: DefaultVpcState) -> DefaultVpcDetails:
+    return DefaultVpcDetails(before=_view(before), after=_view(after))

@@ -7,20 +7,19 @@ made on purpose is a choice, and nothing is ever deleted); the report only says 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from vpc_remediator.aws.clients import ClientFactory
-from vpc_remediator.aws.network import NetworkReader
+from vpc_remediator.domain.details import NatGatewayDetails, ZonedId
 from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
 from vpc_remediator.domain.nat import GATEWAY_SERVICES, money, nat_cost, rate
 from vpc_remediator.domain.network import VpcNetwork
 from vpc_remediator.domain.report import Outcome, Report
-from vpc_remediator.events import Trigger, parse_event
+from vpc_remediator.events import Trigger
 from vpc_remediator.remediation.context import ReportStamp
-from vpc_remediator.settings import Settings
+from vpc_remediator.remediation.ports import NetworkSource
 
 KIND = "nat-gateway"
-EVENT_NAME = "CreateNatGateway"
 UNKNOWN_ZONE = "zone unknown"
 
 
@@ -41,7 +40,7 @@ def created_gateway(trigger: Trigger) -> dict[str, str]:
     }
 
 
-def _network(facts: dict[str, str], reader: NetworkReader) -> VpcNetwork | None:
+def _network(facts: dict[str, str], reader: NetworkSource) -> VpcNetwork | None:
     """The gateway's VPC, or None when it cannot be read: the cost does not depend on it, the rest is context."""
     try:
         vpc_id = facts["vpc_id"]
@@ -53,12 +52,23 @@ def _network(facts: dict[str, str], reader: NetworkReader) -> VpcNetwork | None:
         return None
 
 
-def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: NetworkReader) -> Report:
+def gateway_arn(stamp: ReportStamp, gateway_id: str) -> str:
+    """The report's resource: the gateway's ARN."""
+    return f"arn:aws:ec2:{stamp.region}:{stamp.account}:natgateway/{gateway_id or 'unknown'}"
+
+
+def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: NetworkSource) -> Report:
     """The informational report: the gateway's monthly cost, the VPC's NAT total, the free endpoints it lacks."""
     gateway_id = facts["nat_gateway_id"] or "unknown"
-    resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:natgateway/{gateway_id}"
     cost = nat_cost(stamp.region, [UNKNOWN_ZONE])
-    details: dict[str, Any] = {**facts, "nat_cost": cost.to_dict()}
+    details = NatGatewayDetails(
+        nat_gateway_id=facts["nat_gateway_id"],
+        subnet_id=facts["subnet_id"],
+        vpc_id=facts["vpc_id"],
+        connectivity=facts["connectivity"],
+        nat_cost=cost.view(),
+        remove=f"aws ec2 delete-nat-gateway --nat-gateway-id {gateway_id}  # then release its Elastic IP",
+    )
     where = f"subnet {facts['subnet_id'] or 'unknown'}"
     network = _network(facts, reader)
     if network is not None:
@@ -67,13 +77,14 @@ def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: Netw
         cost = nat_cost(stamp.region, [zone or UNKNOWN_ZONE])
         # Each gateway is billed, even two in one zone; the new one may not be listed yet (eventual consistency).
         gateway_ids = {gateway.id for gateway in network.nat_gateways} | {gateway_id}
-        missing = [service for service in GATEWAY_SERVICES if service not in network.endpoint_services()]
+        missing = tuple(service for service in GATEWAY_SERVICES if service not in network.endpoint_services())
         where = f"{zone or 'an unknown AZ'} (subnet {facts['subnet_id']}, VPC {network.vpc_id})"
-        details.update(
+        details = replace(
+            details,
             zone=zone,
             vpc_id=network.vpc_id,
-            nat_cost=cost.to_dict(),
-            vpc_nat_gateways=[{"id": gateway.id, "zone": gateway.zone} for gateway in network.nat_gateways],
+            nat_cost=cost.view(),
+            vpc_nat_gateways=tuple(ZonedId(gateway.id, gateway.zone) for gateway in network.nat_gateways),
             vpc_nat_monthly=float(cost.one_gateway_monthly * len(gateway_ids)),
             missing_gateway_endpoints=missing,
         )
@@ -82,29 +93,7 @@ def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: Netw
         f" {money(cost.one_gateway_monthly)} a month ({rate(cost.hour)} an hour x 730 h) plus {rate(cost.gb)} per GB"
         " it processes. NAT gateways are left as they are"
     )
-    if details.get("missing_gateway_endpoints"):
-        names = " and ".join(details["missing_gateway_endpoints"])
+    if details.missing_gateway_endpoints:
+        names = " and ".join(details.missing_gateway_endpoints)
         reason += f"; the VPC has no gateway endpoint for {names}: free ones would keep that traffic off the NAT"
-    details["remove"] = f"aws ec2 delete-nat-gateway --nat-gateway-id {gateway_id}  # then release its Elastic IP"
-    return stamp.report(resource, KIND, Outcome.SKIPPED, reason, details=details)
-
-
-def on_nat_gateway_event(
-    event: dict[str, Any], settings: Settings, clients: ClientFactory | None = None
-) -> list[Report]:
-    """Handle one EventBridge event for NatGatewayFunction: a successful CreateNatGateway gets a cost report."""
-    trigger = parse_event(event)
-    stamp = ReportStamp.from_trigger(trigger)
-    facts = created_gateway(trigger)
-    resource = f"arn:aws:ec2:{trigger.region}:{trigger.account}:natgateway/{facts['nat_gateway_id'] or 'unknown'}"
-    if trigger.is_own_call(settings.stack_name):
-        reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: not reported"
-        return [stamp.report(resource, KIND, Outcome.IGNORED, reason)]
-    if trigger.event_name != EVENT_NAME or trigger.failed:
-        what = trigger.event_name or trigger.detail_type
-        reason = f"{what} is not {EVENT_NAME}"
-        if trigger.failed:
-            reason = f"{what} failed with {trigger.error_code}: no NAT gateway was created"
-        return [stamp.report(resource, KIND, Outcome.IGNORED, reason)]
-    factory = clients or ClientFactory(region=trigger.region)
-    return [describe_nat_gateway(facts, stamp, NetworkReader(factory.ec2()))]
+    return stamp.report(gateway_arn(stamp, gateway_id), KIND, Outcome.SKIPPED, reason, details=details)

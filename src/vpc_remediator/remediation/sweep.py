@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from vpc_remediator.domain.details import SweepDetails
 from vpc_remediator.domain.report import OUTCOMES_BY_IMPORTANCE, Outcome, Report
 from vpc_remediator.remediation.context import ReportStamp
 
@@ -104,9 +105,9 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, conti
     for (kind, outcome), count in sorted(result.counts.items()):
         by_kind.setdefault(kind, {})[outcome] = count
     resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:sweep"
-    details = {
-        "counts": by_kind,
-        "continues_from": result.next_cursor.to_dict() if result.next_cursor and continued else None,
-        "complete": result.next_cursor is None,
-    }
+    details = SweepDetails(
+        counts=by_kind,
+        complete=result.next_cursor is None,
+        continues_from=result.next_cursor.to_dict() if result.next_cursor and continued else None,
+    )
     return stamp.report(resource, KIND, worst, reason, details=details)

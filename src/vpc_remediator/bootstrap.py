@@ -1,0 +1,130 @@
+"""The composition root: clients, adapters, readers and the ledger of one region, built in one place.
+
+Handlers, the CLI and the tests get a `Region` from `region_for`; use cases never build a client. Clients are made
+lazily, only for the services an event needs, and kept for the life of the process; readers and adapters are made
+fresh for each use, so a warm Lambda never acts on what an earlier invocation read.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.remediation.ports import Ledger, MemoryLedger, PlacementServices
+from vpc_remediator.settings import Settings, get_settings
+from vpc_remediator.workloads.kind import Lister, WorkloadAdapter, WorkloadKind
+from vpc_remediator.workloads.registry import KINDS
+
+if TYPE_CHECKING:
+    from vpc_remediator.aws.clients import ClientFactory
+    from vpc_remediator.aws.ec2 import DefaultVpcAdapter
+    from vpc_remediator.aws.network import NetworkReader
+    from vpc_remediator.aws.reports_queue import ReportQueue
+
+
+@dataclass
+class AwsRegion:
+    """One region's settings, client factory and kinds: builds what the use cases read and write through."""
+
+    settings: Settings
+    clients: ClientFactory
+    kinds: tuple[WorkloadKind, ...] = KINDS
+    # Without a ledger table (the local command) decisions are kept for the life of the process.
+    memory_ledger: MemoryLedger = field(default_factory=MemoryLedger)
+
+    def ledger(self) -> Ledger:
+        """The DynamoDB ledger when a table is configured, else the process's memory."""
+        if not self.settings.ledger_table:
+            return self.memory_ledger
+        from vpc_remediator.aws.ledger import DynamoDbLedger  # noqa: PLC0415  (DynamoDB only when configured)
+
+        return DynamoDbLedger(self.clients.dynamodb(), self.settings.ledger_table)
+
+    def adapters(self) -> Callable[[str], WorkloadAdapter]:
+        """Kind name → its adapter, each made on first use (an ECS event builds no Lambda client)."""
+        by_name = {kind.name: kind for kind in self.kinds}
+
+        @functools.cache
+        def adapter(name: str) -> WorkloadAdapter:
+            if name not in by_name:
+                raise KeyError(f"no workload kind named {name!r} is registered")
+            return by_name[name].adapter(self.clients)
+
+        return adapter
+
+    def network_reader(self) -> NetworkReader:
+        """A fresh reader of VPC networks."""
+        from vpc_remediator.aws.network import NetworkReader  # noqa: PLC0415
+
+        return NetworkReader(self.clients.ec2())
+
+    def placement_services(self) -> PlacementServices:
+        """Adapters, readers and the ledger for one event or one sweep."""
+        from vpc_remediator.aws.security_groups import SecurityGroupReader  # noqa: PLC0415
+
+        return PlacementServices(
+            self.adapters(), self.network_reader(), SecurityGroupReader(self.clients.ec2()), self.ledger()
+        )
+
+    def default_vpc(self) -> DefaultVpcAdapter:
+        """The default VPC's adapter."""
+        from vpc_remediator.aws.ec2 import DefaultVpcAdapter  # noqa: PLC0415
+
+        return DefaultVpcAdapter(self.clients.ec2())
+
+    def sweep_listers(self, services: PlacementServices) -> list[tuple[str, Lister]]:
+        """(phase, lister) of every kind with a sweep, listing through the same adapters the services use."""
+        return [
+            (kind.sweep.phase, kind.sweep.lister(self.clients, services.adapter(kind.name)))
+            for kind in self.kinds
+            if kind.sweep is not None
+        ]
+
+    def continue_sweep(self, function_arn: str, payload: dict[str, Any]) -> None:
+        """Invoke the sweep function again, asynchronously, with the cursor."""
+        from vpc_remediator.aws.functions import invoke_async  # noqa: PLC0415
+
+        invoke_async(self.clients.lambda_(), function_arn, payload)
+
+
+@functools.cache
+def _region(name: str | None, settings: Settings) -> AwsRegion:
+    from vpc_remediator.aws.clients import ClientFactory  # noqa: PLC0415  (boto3 only once a region is needed)
+
+    return AwsRegion(settings, ClientFactory(region=name), memory_ledger=_MEMORY_LEDGER[0])
+
+
+# One memory ledger per process, whatever the settings (the demo switches DryRun between acts).
+_MEMORY_LEDGER = [MemoryLedger()]
+
+
+def region_for(name: str | None = None) -> AwsRegion:
+    """The process's Region for a region name (None: the session's region), with the current settings."""
+    return _region(name or None, get_settings())
+
+
+def memory_ledger() -> MemoryLedger:
+    """The process's memory ledger (used when no ledger table is configured)."""
+    return _MEMORY_LEDGER[0]
+
+
+def reset() -> None:
+    """Forget every client, region and the memory ledger (tests start each case afresh; the CLI between runs)."""
+    _region.cache_clear()
+    _MEMORY_LEDGER[0] = MemoryLedger()
+
+
+def reports_queue(url: str) -> ReportQueue:
+    """The sender of reports to the notifier's queue, on the session's region."""
+    from vpc_remediator.aws.reports_queue import ReportQueue  # noqa: PLC0415
+
+    return ReportQueue(region_for().clients.sqs(), url)
+
+
+def webhook_url(secret_arn: str) -> str:
+    """The Slack webhook URL kept in Secrets Manager (read through Powertools parameters, cached by them)."""
+    from vpc_remediator.aws.secrets import webhook_url as read_webhook_url  # noqa: PLC0415
+
+    return read_webhook_url(secret_arn)

@@ -1,0 +1,231 @@
+"""Typed report details: what each kind of report carries, filled by its producer, read by Slack and the CLI.
+
+Field names are the JSON keys (reports travel through the reports queue as JSON and the CLI prints them with
+`--json`), so `to_dict` is the dataclass itself and `details_from_dict` reads it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+# ---- Shared pieces ----
+
+
+@dataclass(frozen=True)
+class SubnetView:
+    """A subnet as a report shows it: its zone and egress class, and the target that gives it egress."""
+
+    id: str
+    zone: str | None = None
+    egress: str | None = None
+    via: str | None = None
+    ipv6_egress: str | None = None
+
+
+@dataclass(frozen=True)
+class ZonedId:
+    """An id and its availability zone (a NAT gateway, a subnet)."""
+
+    id: str
+    zone: str
+
+
+@dataclass(frozen=True)
+class NatCostView:
+    """What NAT gateways would cost, priced for a region."""
+
+    zones: tuple[str, ...]
+    region: str
+    price_region: str
+    price_source: str
+    hourly_per_az: float
+    per_gb: float
+    monthly: float
+    text: str
+
+
+@dataclass(frozen=True)
+class AlternativeView:
+    """One cheaper way out than a NAT gateway; `monthly` is None when it depends on what the workload calls."""
+
+    key: str
+    title: str
+    cost: str
+    how: str
+    monthly: float | None = None
+    caveat: str | None = None
+
+
+@dataclass(frozen=True)
+class ExistingNatView:
+    """The NAT gateways a VPC already has, and the subnets that route through them."""
+
+    gateways: tuple[ZonedId, ...] = ()
+    subnets: tuple[ZonedId, ...] = ()
+
+
+@dataclass(frozen=True)
+class NatAdviceView:
+    """The advice for one workload whose only way to the internet would be a NAT gateway."""
+
+    kind: str
+    vpc_id: str
+    why: str
+    cannot_reach: str
+    reachable_services: tuple[str, ...]
+    nat_gateway: NatCostView
+    alternatives: tuple[AlternativeView, ...]
+    assumption: str
+    existing_nat: ExistingNatView | None = None
+
+
+@dataclass(frozen=True)
+class NatFacts:
+    """The facts a NAT advisor starts from: the VPC, the workload's subnets and zones, what the VPC already has."""
+
+    kind: str
+    vpc_id: str | None
+    subnets: tuple[SubnetView, ...]
+    zones: tuple[str, ...]
+    vpc_zones: tuple[str, ...]
+    existing_nat_gateways: tuple[dict[str, str], ...]
+    vpc_endpoints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TemplateChange:
+    """The template edit that makes the same change as the remediator would: type, property path, new value."""
+
+    resource_type: str
+    property: str
+    value: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One earlier decision of the ledger, as a blocked (flapping) report lists it."""
+
+    at: str
+    decision: str
+    event_id: str | None
+    actions: tuple[str, ...]
+
+
+# ---- One details type per report family ----
+
+
+@dataclass(frozen=True)
+class NoDetails:
+    """Reports that say all in their reason (an ignored event)."""
+
+
+# The placement details' keys every report has, present even when empty; the rest appear only when set.
+_PLACEMENT_ALWAYS = frozenset({"vpc_id", "name", "platform", "network_mode", "security_groups", "subnets_before"})
+
+
+@dataclass(frozen=True)
+class PlacementDetails:
+    """A workload's network before and after, and what a guard or the NAT advisor added."""
+
+    name: str
+    vpc_id: str | None = None
+    platform: str | None = None
+    network_mode: str | None = None
+    security_groups: tuple[str, ...] = ()
+    subnets_before: tuple[SubnetView, ...] = ()
+    subnets_after: tuple[SubnetView, ...] | None = None
+    assign_public_ip_before: str | None = None
+    assign_public_ip_after: str | None = None
+    nat: NatFacts | None = None
+    nat_advice: NatAdviceView | None = None
+    exposed_rules: tuple[str, ...] | None = None
+    template_change: TemplateChange | None = None
+    planned: tuple[dict[str, Any], ...] | None = None
+    corrected: dict[str, Any] | None = None
+    history: tuple[HistoryEntry, ...] | None = None
+    verified_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class DefaultVpcView:
+    """The default VPC as a report shows it."""
+
+    vpc_id: str | None
+    subnet_zones: tuple[str, ...]
+    internet_gateway: str | None
+    default_route: str | None
+
+
+@dataclass(frozen=True)
+class DefaultVpcDetails:
+    """The default VPC before and after the repairs."""
+
+    before: DefaultVpcView
+    after: DefaultVpcView
+
+
+@dataclass(frozen=True)
+class NatGatewayDetails:
+    """A new NAT gateway, what it costs, and what its VPC already pays for."""
+
+    nat_gateway_id: str
+    subnet_id: str
+    vpc_id: str
+    connectivity: str
+    nat_cost: NatCostView
+    remove: str
+    zone: str | None = None
+    vpc_nat_gateways: tuple[ZonedId, ...] | None = None
+    vpc_nat_monthly: float | None = None
+    missing_gateway_endpoints: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SweepDetails:
+    """A sweep's counts per kind and outcome, and where it continues."""
+
+    counts: dict[str, dict[str, int]]
+    complete: bool
+    continues_from: dict[str, Any] | None = None
+
+
+Details = NoDetails | PlacementDetails | DefaultVpcDetails | NatGatewayDetails | SweepDetails
+
+# Report kinds that are not workloads, and the details they carry; every other kind is a workload's.
+_DETAILS_BY_KIND: dict[str, type[Details]] = {
+    "default-vpc": DefaultVpcDetails,
+    "nat-gateway": NatGatewayDetails,
+    "sweep": SweepDetails,
+}
+
+
+def _json_ready(value: Any) -> Any:
+    # asdict keeps tuples; JSON (and the reports' readers) have lists.
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(item) for item in value]
+    return value
+
+
+def details_to_dict(details: Details) -> dict[str, Any]:
+    """JSON-ready form; the optional parts of placement details appear only when they are set."""
+    data: dict[str, Any] = _json_ready(asdict(details))
+    if isinstance(details, PlacementDetails):
+        return {key: value for key, value in data.items() if key in _PLACEMENT_ALWAYS or value is not None}
+    if isinstance(details, NatGatewayDetails):
+        optional = {item.name for item in fields(details) if item.default is None}
+        return {key: value for key, value in data.items() if key not in optional or value is not None}
+    return data
+
+
+def details_from_dict(kind: str, data: dict[str, Any] | None) -> Details:
+    """Read details back from JSON: by the report's kind, placement details for any workload kind."""
+    import dacite  # noqa: PLC0415  (only where reports are read back: the notifier and the CLI)
+
+    if not data:
+        return NoDetails()
+    shape = _DETAILS_BY_KIND.get(kind, PlacementDetails)
+    config = dacite.Config(cast=[tuple], check_types=False)
+    return dacite.from_dict(shape, data, config=config)

@@ -1,0 +1,185 @@
+"""Every function's event entry point, in one place: parse, the shared ignore check, then one use case.
+
+Each takes the event and `regions`, the composition root's way to the Region (settings, adapters, readers, ledger)
+of the event's region: no entry point or use case creates a client.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vpc_remediator.domain.errors import ResourceNotFoundError
+from vpc_remediator.domain.report import Outcome, Report
+from vpc_remediator.domain.workload import Workload, WorkloadRef
+from vpc_remediator.events import Trigger, default_vpc_relevance, parse_event, placement_refs
+from vpc_remediator.remediation.context import ReportStamp
+from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
+from vpc_remediator.remediation.default_vpc import default_vpc_arn, ensure_default_vpc
+from vpc_remediator.remediation.nat_gateway import KIND as NAT_GATEWAY
+from vpc_remediator.remediation.nat_gateway import created_gateway, describe_nat_gateway, gateway_arn
+from vpc_remediator.remediation.placement import remediate_workload
+from vpc_remediator.remediation.ports import Region
+from vpc_remediator.remediation.sweep import Cursor, run_sweep, summary_report
+from vpc_remediator.remediation.sweep_phases import build_phases
+from vpc_remediator.workloads.kind import WorkloadAdapter
+
+Regions = Callable[[str], Region]
+
+# A resource is not always visible right after the call that created it: wait this long between tries.
+NOT_FOUND_DELAYS = (1.0, 2.0, 4.0)
+NAT_GATEWAY_CALL = "CreateNatGateway"
+CONTINUATION_SOURCE = "vpc-remediator.sweep"
+CONTINUATION_DETAIL_TYPE = "Sweep Continuation"
+# A chain of continuations ends here whatever happens: a sweep can never re-invoke itself forever.
+MAX_CONTINUATIONS = 20
+# Stop taking new pages when less than this is left: a page (50 functions, 10 services) fits easily.
+SAFETY_MARGIN_MS = 120_000
+
+
+def own_call_report(trigger: Trigger, stamp: ReportStamp, stack_name: str, resource: str, kind: str) -> Report | None:
+    """The loop guard, shared by every function: the stack's own calls are ignored, whatever they are."""
+    if not trigger.is_own_call(stack_name):
+        return None
+    reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: never remediate our own calls"
+    return stamp.report(resource, kind, Outcome.IGNORED, reason)
+
+
+def on_default_vpc_event(event: dict[str, Any], regions: Regions) -> list[Report]:
+    """DefaultVpcFunction: ignore what is not ours to fix, else make sure the default VPC works."""
+    trigger = parse_event(event)
+    region = regions(trigger.region)
+    settings = region.settings
+    stamp = ReportStamp.from_trigger(trigger)
+    resource = default_vpc_arn(trigger.account, trigger.region, None)
+    ignored = own_call_report(trigger, stamp, settings.stack_name, resource, DEFAULT_VPC)
+    if ignored:
+        return [ignored]
+    why = default_vpc_relevance(trigger)
+    if why is None:
+        reason = f"{trigger.event_name or trigger.detail_type} does not affect the default VPC"
+        if trigger.failed:
+            reason = f"{trigger.event_name} failed with {trigger.error_code}, which is not a missing default VPC"
+        return [stamp.report(resource, DEFAULT_VPC, Outcome.IGNORED, reason)]
+    if not settings.manage_default_vpc:
+        return [stamp.report(resource, DEFAULT_VPC, Outcome.SKIPPED, f"{why}; ManageDefaultVpc is false")]
+    return [ensure_default_vpc(region.default_vpc(), stamp, why, settings.dry_run)]
+
+
+def on_nat_gateway_event(event: dict[str, Any], regions: Regions) -> list[Report]:
+    """NatGatewayFunction: a successful CreateNatGateway gets a cost report; the gateway is never changed."""
+    trigger = parse_event(event)
+    region = regions(trigger.region)
+    stamp = ReportStamp.from_trigger(trigger)
+    facts = created_gateway(trigger)
+    resource = gateway_arn(stamp, facts["nat_gateway_id"])
+    ignored = own_call_report(trigger, stamp, region.settings.stack_name, resource, NAT_GATEWAY)
+    if ignored:
+        return [ignored]
+    if trigger.event_name != NAT_GATEWAY_CALL or trigger.failed:
+        what = trigger.event_name or trigger.detail_type
+        reason = f"{what} is not {NAT_GATEWAY_CALL}"
+        if trigger.failed:
+            reason = f"{what} failed with {trigger.error_code}: no NAT gateway was created"
+        return [stamp.report(resource, NAT_GATEWAY, Outcome.IGNORED, reason)]
+    return [describe_nat_gateway(facts, stamp, region.network_reader())]
+
+
+def find_workload(
+    adapter: WorkloadAdapter,
+    ref: WorkloadRef,
+    delays: Sequence[float] = NOT_FOUND_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Workload:
+    """Load a workload, trying again after each delay while it is not found (eventual consistency)."""
+    for delay in delays:
+        try:
+            return adapter.load(ref)
+        except ResourceNotFoundError:
+            sleep(delay)
+    return adapter.load(ref)
+
+
+def on_placement_event(
+    event: dict[str, Any],
+    regions: Regions,
+    delays: Sequence[float] = NOT_FOUND_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Report]:
+    """PlacementFunction: one report per workload the call placed."""
+    trigger = parse_event(event)
+    region = regions(trigger.region)
+    settings = region.settings
+    stamp = ReportStamp.from_trigger(trigger)
+    resource = f"event/{trigger.event_id}"
+    ignored = own_call_report(trigger, stamp, settings.stack_name, resource, "workload")
+    if ignored:
+        return [ignored]
+    if trigger.failed:
+        reason = f"{trigger.event_name} failed with {trigger.error_code}: nothing was placed"
+        return [stamp.report(resource, "workload", Outcome.IGNORED, reason)]
+    refs, why_not = placement_refs(trigger)
+    if why_not:
+        return [stamp.report(resource, "workload", Outcome.IGNORED, why_not)]
+    services = region.placement_services()
+    reports = []
+    for ref in refs:
+        try:
+            workload = find_workload(services.adapter(ref.kind), ref, delays, sleep)
+        except ResourceNotFoundError as exc:
+            reason = (
+                f"not found after {len(delays) + 1} tries over {sum(delays):g} s ({exc}): it was deleted meanwhile, "
+                "or is not visible yet; the sweep will check it"
+            )
+            reports.append(stamp.report(ref.identifier, ref.kind, Outcome.SKIPPED, reason))
+            continue
+        reports.append(remediate_workload(workload, services, settings, stamp, trigger.invoked_by))
+    return reports
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """The reports of one run, and the continuation event to send when the sweep stopped early."""
+
+    reports: list[Report]
+    continuation: dict[str, Any] | None
+
+
+def on_sweep_event(event: dict[str, Any], regions: Regions, out_of_time: Callable[[], bool]) -> SweepOutcome:
+    """SweepFunction: sweep the event's region from where the event says (start, or a carried cursor)."""
+    trigger = parse_event(event)
+    region = regions(trigger.region)
+    stamp = ReportStamp.from_trigger(trigger)
+    hop = 0
+    cursor = None
+    if trigger.source == CONTINUATION_SOURCE:
+        cursor = Cursor.from_dict(trigger.detail.get("cursor"))
+        hop = int(trigger.detail.get("hop", 0))
+    result = run_sweep(build_phases(region, stamp), out_of_time, cursor)
+    continued = hop < MAX_CONTINUATIONS
+    reports = [summary_report(result, stamp, region.settings.dry_run, continued), *result.reports]
+    continuation = None
+    if result.next_cursor is not None and continued:
+        started_by = str(trigger.detail.get("started_by") or trigger.event_id)
+        continuation = {
+            "account": trigger.account,
+            "region": trigger.region,
+            "id": f"{started_by}-{hop + 1}",
+            "source": CONTINUATION_SOURCE,
+            "detail-type": CONTINUATION_DETAIL_TYPE,
+            "time": trigger.time,
+            "detail": {"cursor": result.next_cursor.to_dict(), "hop": hop + 1, "started_by": started_by},
+        }
+    return SweepOutcome(reports, continuation)
+
+
+def sweep_invocation(
+    event: dict[str, Any], regions: Regions, remaining_ms: Callable[[], int], function_arn: str
+) -> list[Report]:
+    """One Lambda invocation: sweep until close to the timeout, then hand the cursor to a new invocation."""
+    outcome = on_sweep_event(event, regions, lambda: remaining_ms() < SAFETY_MARGIN_MS)
+    if outcome.continuation is not None:
+        regions(str(outcome.continuation["region"])).continue_sweep(function_arn, outcome.continuation)
+    return outcome.reports

@@ -1,0 +1,124 @@
+"""What the use cases read and write through: protocols the AWS adapters, the composition root and the tests' fakes
+implement. No use case creates a client; bootstrap.py builds what these describe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from vpc_remediator.domain.default_vpc import DefaultVpcState
+from vpc_remediator.domain.exposure import IngressRule
+from vpc_remediator.domain.guards import LedgerEntry
+from vpc_remediator.domain.network import Subnet, VpcNetwork
+from vpc_remediator.domain.report import Action, Report
+from vpc_remediator.settings import Settings
+from vpc_remediator.workloads.kind import Lister, WorkloadAdapter
+
+
+class NetworkSource(Protocol):
+    """aws.network.NetworkReader, as the use cases use it."""
+
+    def subnets(self, subnet_ids: Iterable[str]) -> Mapping[str, Subnet]:
+        """Subnet id → subnet (with its vpc_id), for the ids that exist."""
+        ...
+
+    def vpc(self, vpc_id: str) -> VpcNetwork:
+        """One VPC's network, read once."""
+        ...
+
+
+class IngressSource(Protocol):
+    """aws.security_groups.SecurityGroupReader, as the use case uses it."""
+
+    def ingress(self, group_ids: Iterable[str]) -> list[IngressRule]:
+        """The inbound rules of these groups."""
+        ...
+
+
+class Ledger(Protocol):
+    """The audit trail, read back for flap detection and duplicate events."""
+
+    def history(self, resource: str, since: datetime) -> list[LedgerEntry]:
+        """The resource's entries since a time."""
+        ...
+
+    def record(self, report: Report, at: datetime, key: str | None = None) -> None:
+        """Keep one decision, under `key` (default: the report's resource)."""
+        ...
+
+
+class DefaultVpcPort(Protocol):
+    """aws.ec2.DefaultVpcAdapter, as the default-VPC use case uses it."""
+
+    def read_state(self) -> DefaultVpcState:
+        """The default VPC as one value."""
+        ...
+
+    def apply(self, repair: Action, created: dict[str, str]) -> Action:
+        """Make one repair; `created` carries the ids earlier repairs made."""
+        ...
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class PlacementServices:
+    """Everything remediate_workload reads and writes through (a sweep builds it once for a region)."""
+
+    adapter: Callable[[str], WorkloadAdapter]
+    network: NetworkSource
+    security_groups: IngressSource
+    ledger: Ledger
+    clock: Callable[[], datetime] = utc_now
+
+
+@dataclass
+class MemoryLedger:
+    """A ledger in memory: the local command's, when no table is configured (it lasts as long as the process)."""
+
+    entries: list[LedgerEntry] = field(default_factory=list)
+
+    def history(self, resource: str, since: datetime) -> list[LedgerEntry]:
+        """The resource's entries since a time."""
+        return [entry for entry in self.entries if entry.resource == resource and entry.at >= since]
+
+    def record(self, report: Report, at: datetime, key: str | None = None) -> None:
+        """Keep one decision, under `key` (default: the report's resource)."""
+        actions = tuple(f"{action.api} {action.params}" for action in report.actions)
+        self.entries.append(
+            LedgerEntry(key or report.resource, at, report.outcome.value, report.reason, report.event_id, actions)
+        )
+
+
+class Region(Protocol):
+    """The composition root's face for the use cases: one account and region, its settings and what it reads."""
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the functions run with."""
+        ...
+
+    def placement_services(self) -> PlacementServices:
+        """Fresh readers (nothing cached across invocations), the kinds' adapters and the ledger."""
+        ...
+
+    def default_vpc(self) -> DefaultVpcPort:
+        """The default VPC's adapter."""
+        ...
+
+    def network_reader(self) -> NetworkSource:
+        """A fresh network reader."""
+        ...
+
+    def sweep_listers(self, services: PlacementServices) -> list[tuple[str, Lister]]:
+        """(phase name, lister) of every kind the sweep covers, in the registry's order."""
+        ...
+
+    def continue_sweep(self, function_arn: str, payload: dict[str, Any]) -> None:
+        """Hand a sweep's cursor to a new invocation of the function."""
+        ...

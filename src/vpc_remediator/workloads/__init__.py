@@ -1,0 +1,1 @@
+"""One module per workload kind, each declaring everything about its kind; `registry` lists them in one place."""

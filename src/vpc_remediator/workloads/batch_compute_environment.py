@@ -1,0 +1,83 @@
+"""Batch compute environments: their jobs belong in public subnets; UpdateComputeEnvironment moves them where AWS
+allows it (Fargate, or EC2 and Spot with an allocation strategy that supports infrastructure updates)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.domain.nat import CONTAINER_SERVICES, ECS_AGENT_SERVICES
+from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
+from vpc_remediator.workloads.kind import (
+    CloudTrailCall,
+    Lister,
+    SweepListing,
+    WorkloadAdapter,
+    WorkloadKind,
+    console_base,
+    event_tags,
+    quoted,
+)
+
+if TYPE_CHECKING:
+    from vpc_remediator.aws.batch import BatchComputeEnvironmentAdapter
+    from vpc_remediator.aws.clients import ClientFactory
+
+BATCH = "batch.amazonaws.com"
+
+PROFILE = Profile(
+    kind="batch-compute-environment",
+    rule=EgressRule.PUBLIC_IP,
+    noun="compute environment",
+    template=TemplateProperty(
+        "AWS::Batch::ComputeEnvironment",
+        "ComputeResources",
+        subnets_key="Subnets",
+        security_groups_key="SecurityGroupIds",
+    ),
+    # Its Fargate jobs take their public IP from their job definition: it has no setting of its own.
+    public_ip_setting=False,
+    always_reaches=CONTAINER_SERVICES + ECS_AGENT_SERVICES,
+)
+
+
+def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
+    identifier = response.get("computeEnvironmentArn") or request.get("computeEnvironment")
+    tags = event_tags(request.get("tags"))
+    return [WorkloadRef(PROFILE.kind, str(identifier), tags=tags)] if identifier else []
+
+
+def _adapter(clients: ClientFactory) -> WorkloadAdapter:
+    from vpc_remediator.aws.batch import BatchComputeEnvironmentAdapter  # noqa: PLC0415  (only when used)
+
+    return BatchComputeEnvironmentAdapter(clients.batch(), PROFILE)
+
+
+def _lister(clients: ClientFactory, adapter: BatchComputeEnvironmentAdapter) -> Lister:
+    from vpc_remediator.aws.inventory import ComputeEnvironmentLister  # noqa: PLC0415
+
+    return ComputeEnvironmentLister(clients.batch(), adapter).page
+
+
+def console_url(arn: str, region: str) -> str | None:
+    """The compute environment's page in the Batch console."""
+    found = console_base(arn, region)
+    if found is None:
+        return None
+    base, where, resource = found
+    if resource.startswith("compute-environment/"):
+        return f"{base}/batch/home?region={where}#compute-environments/detail/{quoted(arn)}"
+    return f"{base}/batch/home?region={where}"
+
+
+KIND = WorkloadKind(
+    profile=PROFILE,
+    calls=(
+        CloudTrailCall(BATCH, "CreateComputeEnvironment", _refs),
+        CloudTrailCall(BATCH, "UpdateComputeEnvironment", _refs),
+    ),
+    adapter=_adapter,
+    console_url=console_url,
+    iam_actions=frozenset({"batch:DescribeComputeEnvironments", "batch:UpdateComputeEnvironment"}),
+    sweep=SweepListing("batch-compute-environments", _lister, frozenset({"batch:DescribeComputeEnvironments"})),
+)

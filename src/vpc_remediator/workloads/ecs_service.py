@@ -1,0 +1,98 @@
+"""ECS services: containers in awsvpc mode belong in public subnets with a public IP; UpdateService fixes them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.domain.nat import CONTAINER_SERVICES
+from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
+from vpc_remediator.workloads.kind import (
+    CloudTrailCall,
+    Lister,
+    SweepListing,
+    WorkloadAdapter,
+    WorkloadKind,
+    console_base,
+    event_tags,
+    mapping,
+)
+
+if TYPE_CHECKING:
+    from vpc_remediator.aws.clients import ClientFactory
+    from vpc_remediator.aws.ecs import EcsServiceAdapter
+
+ECS = "ecs.amazonaws.com"
+# What every kind of ECS template property spells its network keys as.
+ECS_TEMPLATE_KEYS = {
+    "subnets_key": "Subnets",
+    "security_groups_key": "SecurityGroups",
+    "public_ip_key": "AssignPublicIp",
+}
+
+PROFILE = Profile(
+    kind="ecs-service",
+    rule=EgressRule.PUBLIC_IP,
+    noun="service",
+    template=TemplateProperty("AWS::ECS::Service", "NetworkConfiguration.AwsvpcConfiguration", **ECS_TEMPLATE_KEYS),
+    always_reaches=CONTAINER_SERVICES,
+)
+
+
+def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
+    described = mapping(response.get("service"))
+    identifier = described.get("serviceArn") or request.get("service") or request.get("serviceName")
+    cluster = described.get("clusterArn") or request.get("cluster")
+    tags = event_tags(request.get("tags"))
+    return [WorkloadRef(PROFILE.kind, str(identifier), cluster=cluster, tags=tags)] if identifier else []
+
+
+def _changes_network(request: Mapping[str, Any]) -> bool:
+    return bool(mapping(mapping(request.get("networkConfiguration")).get("awsvpcConfiguration")))
+
+
+def _adapter(clients: ClientFactory) -> WorkloadAdapter:
+    from vpc_remediator.aws.ecs import EcsServiceAdapter  # noqa: PLC0415  (each service's code only when used)
+
+    return EcsServiceAdapter(clients.ecs(), PROFILE)
+
+
+def _lister(clients: ClientFactory, adapter: EcsServiceAdapter) -> Lister:
+    from vpc_remediator.aws.inventory import EcsServiceLister  # noqa: PLC0415
+
+    return EcsServiceLister(clients.ecs(), adapter).page
+
+
+def console_url(arn: str, region: str) -> str | None:
+    """The service's health page (long ARN format: service/<cluster>/<name>)."""
+    found = console_base(arn, region)
+    if found is None:
+        return None
+    base, where, resource = found
+    parts = resource.split("/")
+    if parts[0] == "service" and len(parts) == 3:
+        return f"{base}/ecs/v2/clusters/{parts[1]}/services/{parts[2]}/health?region={where}"
+    return f"{base}/ecs/v2/clusters?region={where}"
+
+
+KIND = WorkloadKind(
+    profile=PROFILE,
+    calls=(
+        CloudTrailCall(ECS, "CreateService", _refs),
+        CloudTrailCall(
+            ECS,
+            "UpdateService",
+            _refs,
+            places_when=_changes_network,
+            not_placing_reason="UpdateService did not change the service's network configuration",
+        ),
+    ),
+    adapter=_adapter,
+    console_url=console_url,
+    iam_actions=frozenset({"ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:UpdateService"}),
+    sweep=SweepListing(
+        "ecs-services",
+        _lister,
+        frozenset({"ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"}),
+    ),
+)

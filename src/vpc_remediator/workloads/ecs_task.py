@@ -1,0 +1,76 @@
+"""ECS tasks started by RunTask: never re-networked or stopped; the report gives the corrected next run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.domain.nat import CONTAINER_SERVICES
+from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
+from vpc_remediator.workloads.ecs_service import ECS, ECS_TEMPLATE_KEYS
+from vpc_remediator.workloads.kind import (
+    CloudTrailCall,
+    WorkloadAdapter,
+    WorkloadKind,
+    console_base,
+    event_tags,
+    mapping,
+)
+
+if TYPE_CHECKING:
+    from vpc_remediator.aws.clients import ClientFactory
+
+PROFILE = Profile(
+    kind="ecs-task",
+    rule=EgressRule.PUBLIC_IP,
+    noun="task",
+    template=TemplateProperty(
+        "the resource that runs the task", "NetworkConfiguration.AwsvpcConfiguration", **ECS_TEMPLATE_KEYS
+    ),
+    always_reaches=CONTAINER_SERVICES,
+)
+
+
+def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
+    tasks = response.get("tasks")
+    tags = event_tags(request.get("tags"))
+    # The request's awsvpcConfiguration is the task's network: DescribeTasks only names its subnet.
+    network = mapping(mapping(request.get("networkConfiguration")).get("awsvpcConfiguration")) or None
+    return [
+        WorkloadRef(
+            PROFILE.kind,
+            str(task["taskArn"]),
+            cluster=task.get("clusterArn") or request.get("cluster"),
+            tags=tags,
+            network=network,
+        )
+        for task in (tasks if isinstance(tasks, list) else [])
+        if isinstance(task, Mapping) and task.get("taskArn")
+    ]
+
+
+def _adapter(clients: ClientFactory) -> WorkloadAdapter:
+    from vpc_remediator.aws.ecs import EcsTaskAdapter  # noqa: PLC0415  (each service's code only when used)
+
+    return EcsTaskAdapter(clients.ecs(), PROFILE)
+
+
+def console_url(arn: str, region: str) -> str | None:
+    """The task's configuration page (task/<cluster>/<id>)."""
+    found = console_base(arn, region)
+    if found is None:
+        return None
+    base, where, resource = found
+    parts = resource.split("/")
+    if parts[0] == "task" and len(parts) == 3:
+        return f"{base}/ecs/v2/clusters/{parts[1]}/tasks/{parts[2]}/configuration?region={where}"
+    return f"{base}/ecs/v2/clusters?region={where}"
+
+
+KIND = WorkloadKind(
+    profile=PROFILE,
+    calls=(CloudTrailCall(ECS, "RunTask", _refs),),
+    adapter=_adapter,
+    console_url=console_url,
+    iam_actions=frozenset({"ecs:DescribeTasks", "ecs:DescribeTaskDefinition"}),
+)

@@ -1,0 +1,67 @@
+"""ECS task sets (external deployments): their network cannot change; the report gives the replacement task set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from vpc_remediator.domain.nat import CONTAINER_SERVICES
+from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
+from vpc_remediator.workloads.ecs_service import ECS, ECS_TEMPLATE_KEYS
+from vpc_remediator.workloads.kind import (
+    CloudTrailCall,
+    WorkloadAdapter,
+    WorkloadKind,
+    console_base,
+    event_tags,
+    mapping,
+)
+
+if TYPE_CHECKING:
+    from vpc_remediator.aws.clients import ClientFactory
+
+PROFILE = Profile(
+    kind="ecs-task-set",
+    rule=EgressRule.PUBLIC_IP,
+    noun="task set",
+    template=TemplateProperty("AWS::ECS::TaskSet", "NetworkConfiguration.AwsVpcConfiguration", **ECS_TEMPLATE_KEYS),
+    always_reaches=CONTAINER_SERVICES,
+)
+
+
+def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
+    task_set = mapping(response.get("taskSet"))
+    identifier = task_set.get("taskSetArn")
+    if not identifier:
+        return []
+    cluster = task_set.get("clusterArn") or request.get("cluster")
+    service = task_set.get("serviceArn") or request.get("service")
+    tags = event_tags(request.get("tags"))
+    return [WorkloadRef(PROFILE.kind, str(identifier), cluster=cluster, service=service, tags=tags)]
+
+
+def _adapter(clients: ClientFactory) -> WorkloadAdapter:
+    from vpc_remediator.aws.ecs import EcsTaskSetAdapter  # noqa: PLC0415  (each service's code only when used)
+
+    return EcsTaskSetAdapter(clients.ecs(), PROFILE)
+
+
+def console_url(arn: str, region: str) -> str | None:
+    """The deployments page of the task set's service (task-set/<cluster>/<service>/<id>, the id holding a slash)."""
+    found = console_base(arn, region)
+    if found is None:
+        return None
+    base, where, resource = found
+    parts = resource.split("/")
+    if parts[0] == "task-set" and len(parts) >= 4:
+        return f"{base}/ecs/v2/clusters/{parts[1]}/services/{parts[2]}/deployments?region={where}"
+    return f"{base}/ecs/v2/clusters?region={where}"
+
+
+KIND = WorkloadKind(
+    profile=PROFILE,
+    calls=(CloudTrailCall(ECS, "CreateTaskSet", _refs),),
+    adapter=_adapter,
+    console_url=console_url,
+    iam_actions=frozenset({"ecs:DescribeTaskSets", "ecs:DescribeTaskDefinition"}),
+)

@@ -1,0 +1,42 @@
+"""Every workload kind, in one place: routing, the composition root, the sweep and Slack read this list.
+
+Adding a kind: one module next to this one declaring its `KIND`, and one line here (see README, Development).
+The order is the sweep's phase order.
+"""
+
+from __future__ import annotations
+
+from vpc_remediator.workloads import (
+    batch_compute_environment,
+    batch_job_definition,
+    ecs_service,
+    ecs_task,
+    ecs_task_set,
+    lambda_function,
+)
+from vpc_remediator.workloads.kind import CloudTrailCall, WorkloadKind
+
+KINDS: tuple[WorkloadKind, ...] = (
+    ecs_service.KIND,
+    ecs_task_set.KIND,
+    ecs_task.KIND,
+    batch_compute_environment.KIND,
+    batch_job_definition.KIND,
+    lambda_function.KIND,
+)
+
+
+def kind_named(name: str, kinds: tuple[WorkloadKind, ...] = KINDS) -> WorkloadKind | None:
+    """The kind whose reports carry this name, or None."""
+    return next((kind for kind in kinds if kind.name == name), None)
+
+
+def call_for(
+    event_source: str | None, event_name: str | None, kinds: tuple[WorkloadKind, ...] = KINDS
+) -> tuple[WorkloadKind, CloudTrailCall] | None:
+    """The kind and declared call a CloudTrail record is, or None when no kind reacts to it."""
+    for kind in kinds:
+        for call in kind.calls:
+            if call.matches(event_source, event_name):
+                return kind, call
+    return None
