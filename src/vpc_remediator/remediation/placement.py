@@ -170,9 +170,15 @@ def not_exposed(case: Case) -> Report | None:
     return case.report(Outcome.BLOCKED, reason, exposed_rules=described)
 
 
+def plan_change(case: Case) -> Report | None:
+    """The call that would make the change, with its undo: every later report shows it."""
+    case.planned = case.services.adapter(case.workload.kind).plan(case.workload, case.target)
+    return None
+
+
 def not_owned_by_iac(case: Case) -> Report | None:
     """A change behind CloudFormation's back is drift: give the template change instead (unless told otherwise)."""
-    case.planned = case.services.adapter(case.workload.kind).plan(case.workload, case.target)
+    assert case.planned is not None
     owner = iac_owner(case.workload.tags, case.invoked_by)
     if not owner or case.settings.remediate_iac_managed:
         return None
@@ -262,11 +268,12 @@ def landing_problems(before: Workload, target: NetworkPlan, after: Workload) -> 
     return problems
 
 
-# The guards, in order: the first that has something to say ends the case with its report.
+# The steps before a change, in order: the first that has something to say ends the case with its report.
 PIPELINE: tuple[Step, ...] = (
     exempt,
     decide,
     not_exposed,
+    plan_change,
     not_owned_by_iac,
     changeable_in_place,
     not_repeated,
