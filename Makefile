@@ -36,9 +36,10 @@ demo: $(VENV)/.installed ## run the remediator against a simulated AWS account
 
 test: lint typecheck unit integration iac validate build smoke ## every check CI runs
 
-lint: $(VENV)/.installed ## ruff check and format check
+lint: $(VENV)/.installed ## ruff check, format check, and the architecture contracts (pyproject.toml)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix src tests bench scripts

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.remediation.ports import Ledger, MemoryLedger, PlacementServices
 from vpc_remediator.settings import Settings, get_settings
+from vpc_remediator.workloads import registry
 from vpc_remediator.workloads.kind import Lister, WorkloadAdapter, WorkloadKind
-from vpc_remediator.workloads.registry import KINDS
 
 if TYPE_CHECKING:
     from vpc_remediator.aws.clients import ClientFactory
@@ -30,7 +30,7 @@ class AwsRegion:
 
     settings: Settings
     clients: ClientFactory
-    kinds: tuple[WorkloadKind, ...] = KINDS
+    kinds: tuple[WorkloadKind, ...] = field(default_factory=lambda: registry.KINDS)
     # Without a ledger table (the local command) decisions are kept for the life of the process.
     memory_ledger: MemoryLedger = field(default_factory=MemoryLedger)
 

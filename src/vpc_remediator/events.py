@@ -8,8 +8,7 @@ from typing import Any
 
 from vpc_remediator.domain.errors import InvalidEventError
 from vpc_remediator.domain.workload import WorkloadRef
-from vpc_remediator.workloads.kind import WorkloadKind
-from vpc_remediator.workloads.registry import KINDS, call_for
+from vpc_remediator.workloads import registry
 
 CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 STACK_STATUS_DETAIL_TYPE = "CloudFormation Stack Status Change"
@@ -126,12 +125,12 @@ def default_vpc_relevance(trigger: Trigger) -> str | None:
     return None
 
 
-def placement_refs(trigger: Trigger, kinds: tuple[WorkloadKind, ...] = KINDS) -> tuple[list[WorkloadRef], str | None]:
+def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
     """The workloads a placement call created or changed, or none and the reason it is not one to check.
 
     Which calls place which kind, and where their identifiers are, is each kind's declaration (workloads/).
     """
-    found = call_for(trigger.event_source, trigger.event_name, kinds)
+    found = registry.call_for(trigger.event_source, trigger.event_name)
     if found is None:
         return [], f"{trigger.event_name or trigger.detail_type} is not a call that places a workload"
     kind, call = found

@@ -15,7 +15,7 @@ from vpc_remediator.settings import get_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-    from vpc_remediator.aws.reports_queue import ReportQueue
+    from vpc_remediator.remediation.ports import ReportSender
 
 Handler = Callable[[dict[str, Any], "LambdaContext"], Any]
 
@@ -52,7 +52,7 @@ def idempotent_on_event_id(handler: Handler) -> Handler:
 
 
 @functools.cache
-def report_queue(url: str) -> ReportQueue:
+def report_queue(url: str) -> ReportSender:
     """The reports queue's sender, made once per process (tests call report_queue.cache_clear())."""
     from vpc_remediator.bootstrap import reports_queue  # noqa: PLC0415  (boto3 only when reports are queued)
 

@@ -49,6 +49,14 @@ class Ledger(Protocol):
         ...
 
 
+class ReportSender(Protocol):
+    """aws.reports_queue.ReportQueue: the reports on their way to the notifier."""
+
+    def publish(self, reports: list[Report]) -> list[str]:
+        """Queue the reports; the reasons of those that could not be queued."""
+        ...
+
+
 class DefaultVpcPort(Protocol):
     """aws.ec2.DefaultVpcAdapter, as the default-VPC use case uses it."""
 

@@ -26,16 +26,14 @@ KINDS: tuple[WorkloadKind, ...] = (
 )
 
 
-def kind_named(name: str, kinds: tuple[WorkloadKind, ...] = KINDS) -> WorkloadKind | None:
+def kind_named(name: str) -> WorkloadKind | None:
     """The kind whose reports carry this name, or None."""
-    return next((kind for kind in kinds if kind.name == name), None)
+    return next((kind for kind in KINDS if kind.name == name), None)
 
 
-def call_for(
-    event_source: str | None, event_name: str | None, kinds: tuple[WorkloadKind, ...] = KINDS
-) -> tuple[WorkloadKind, CloudTrailCall] | None:
+def call_for(event_source: str | None, event_name: str | None) -> tuple[WorkloadKind, CloudTrailCall] | None:
     """The kind and declared call a CloudTrail record is, or None when no kind reacts to it."""
-    for kind in kinds:
+    for kind in KINDS:
         for call in kind.calls:
             if call.matches(event_source, event_name):
                 return kind, call
