@@ -17,8 +17,12 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from tests.integration.conftest import REGION, default_vpc_picture, delete_default_vpc, make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from tests.support.default_vpc import default_vpc_picture
+from vpc_remediator.cli.samples import load_sample
+from vpc_remediator.devkit.receiver import LocalReceiver
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc, make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     awsvpc,
     build_topology,
@@ -28,8 +32,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.receiver import LocalReceiver
-from vpc_remediator.cli.samples import load_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"

@@ -12,10 +12,12 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tests.integration.conftest import REGION
 from vpc_remediator.aws.batch import BatchAdapter
 from vpc_remediator.aws.clients import ClientFactory
-from vpc_remediator.cli.demo_placement import (
+from vpc_remediator.cli.local import LocalContext
+from vpc_remediator.cli.samples import load_sample
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
     awsvpc,
@@ -26,8 +28,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.local import LocalContext
-from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.domain.workload import WorkloadKind, WorkloadRef
 from vpc_remediator.handlers.placement import lambda_handler
 from vpc_remediator.remediation.context import ReportStamp

@@ -11,11 +11,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.integration.conftest import REGION
 from vpc_remediator.aws.clients import shared_session
 from vpc_remediator.cli.audit import run_audit
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from vpc_remediator.cli.samples import events_dir
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
     awsvpc,
@@ -25,7 +26,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.samples import events_dir
 from vpc_remediator.remediation.sweep_event import on_sweep_event
 from vpc_remediator.settings import get_settings
 

@@ -73,8 +73,8 @@ def acts() -> list[Act]:
 
 def post_to_local_slack(reports: list[dict[str, Any]]) -> None:
     """Post the demo's reports to a local webhook receiver, as the notifier would, and link the first message."""
-    from vpc_remediator.cli.receiver import LocalReceiver  # noqa: PLC0415
     from vpc_remediator.cli.slack import builder_link, post_reports  # noqa: PLC0415
+    from vpc_remediator.devkit.receiver import LocalReceiver  # noqa: PLC0415
 
     title("Slack: the reports as the notifier posts them")
     with LocalReceiver() as receiver:

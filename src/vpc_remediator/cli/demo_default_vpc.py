@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from vpc_remediator.cli.demo import DemoContext, title
 from vpc_remediator.cli.samples import load_sample
-
-_DEFAULT = [{"Name": "is-default", "Values": ["true"]}]
-
-
-def _main_table(ec2: Any, vpc_id: str) -> dict[str, Any]:
-    filters = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
-    table: dict[str, Any] = ec2.describe_route_tables(Filters=filters)["RouteTables"][0]
-    return table
+from vpc_remediator.devkit.scenarios.default_vpc import (
+    attached_gateways,
+    default_vpc_id,
+    delete_default_vpc,
+    delete_gateway,
+    delete_last_default_subnet,
+    main_route_table,
+    make_default_vpc_work,
+    vpc_subnets,
+)
 
 
 def picture(ec2: Any) -> str:
     """The default VPC as a person checks it."""
-    vpcs = ec2.describe_vpcs(Filters=_DEFAULT)["Vpcs"]
-    if not vpcs:
+    vpc_id = default_vpc_id(ec2)
+    if vpc_id is None:
         return "  default VPC: none"
-    vpc_id = vpcs[0]["VpcId"]
-    zones = sorted(
-        s["AvailabilityZone"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
-    )
-    igws = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
-    igw = igws["InternetGateways"][0]["InternetGatewayId"] if igws["InternetGateways"] else "none"
-    route = next((r for r in _main_table(ec2, vpc_id)["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"), None)
+    zones = sorted(subnet["AvailabilityZone"] for subnet in vpc_subnets(ec2, vpc_id))
+    igw = next(iter(attached_gateways(ec2, vpc_id)), "none")
+    routes = main_route_table(ec2, vpc_id)["Routes"]
+    route = next((r for r in routes if r.get("DestinationCidrBlock") == "0.0.0.0/0"), None)
     route_text = f"{route.get('GatewayId')} ({route.get('State')})" if route else "none"
     return "\n".join(
         [
@@ -40,26 +38,6 @@ def picture(ec2: Any) -> str:
     )
 
 
-def make_default_vpc_work(ec2: Any) -> None:
-    """moto's default VPC has no internet gateway or route (AWS's has): give the simulated account both."""
-    vpc_id = ec2.describe_vpcs(Filters=_DEFAULT)["Vpcs"][0]["VpcId"]
-    igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
-    table = _main_table(ec2, vpc_id)
-    ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
-
-
-def _delete_gateways(ec2: Any, vpc_id: str) -> list[str]:
-    deleted = []
-    for igw in ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])[
-        "InternetGateways"
-    ]:
-        ec2.detach_internet_gateway(InternetGatewayId=igw["InternetGatewayId"], VpcId=vpc_id)
-        ec2.delete_internet_gateway(InternetGatewayId=igw["InternetGatewayId"])
-        deleted.append(igw["InternetGatewayId"])
-    return deleted
-
-
 def default_vpc_act(context: DemoContext) -> None:
     """Break the default VPC twice and let the remediator repair it."""
     ec2 = context.client("ec2")
@@ -67,12 +45,8 @@ def default_vpc_act(context: DemoContext) -> None:
     title("A simulated account (moto, in-process), its default VPC healthy")
     print(picture(ec2))
 
-    vpc_id = ec2.describe_vpcs(Filters=_DEFAULT)["Vpcs"][0]["VpcId"]
-    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
-    # The last /20: moto re-creates any other one at a conflicting CIDR (AWS does not).
-    subnet_id = max(subnets, key=lambda subnet: ipaddress.ip_network(subnet["CidrBlock"]))["SubnetId"]
-    ec2.delete_subnet(SubnetId=subnet_id)
-    (igw_id,) = _delete_gateways(ec2, vpc_id)
+    subnet_id = delete_last_default_subnet(ec2)["SubnetId"]
+    igw_id = delete_gateway(ec2)
     title("Someone deletes a default subnet and the internet gateway")
     print(picture(ec2))
     context.send("CloudTrail: DeleteSubnet", load_sample("ec2/DeleteSubnet", {"subnetId": subnet_id}))
@@ -83,11 +57,7 @@ def default_vpc_act(context: DemoContext) -> None:
     title("After")
     print(picture(ec2))
 
-    vpc_id = ec2.describe_vpcs(Filters=_DEFAULT)["Vpcs"][0]["VpcId"]
-    for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]:
-        ec2.delete_subnet(SubnetId=subnet["SubnetId"])
-    _delete_gateways(ec2, vpc_id)
-    ec2.delete_vpc(VpcId=vpc_id)
+    vpc_id = delete_default_vpc(ec2)
     title("Someone deletes the whole default VPC")
     print(picture(ec2))
     context.send("CloudTrail: DeleteVpc", load_sample("ec2/DeleteVpc", {"vpcId": vpc_id}))

@@ -1,227 +1,23 @@
-"""Demo act: ECS, Batch and Lambda workloads land in the wrong subnets; the remediator places them.
-
-The scenario builders here also serve the integration tests: one simulated network, the same for both.
-"""
+"""Demo act: ECS, Batch and Lambda workloads land in the wrong subnets; the remediator places them."""
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 from vpc_remediator.cli.demo import DemoContext, title
 from vpc_remediator.cli.samples import load_sample
-
-ZONES = ("us-east-1a", "us-east-1b")
-EXEMPT = {"vpc-remediator:exempt": "true"}
-
-
-@dataclass(frozen=True)
-class Topology:
-    """A VPC with public, private (NAT) and isolated subnets in two zones, and one without NAT."""
-
-    vpc_id: str
-    public: tuple[str, ...]
-    private: tuple[str, ...]
-    isolated: tuple[str, ...]
-    web_sg: str
-    ssh_sg: str
-    edge_vpc_id: str
-    edge_public: tuple[str, ...]
-    edge_sg: str
-
-
-def _subnets(ec2: Any, vpc_id: str, prefix: str, first: int) -> tuple[str, ...]:
-    return tuple(
-        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"{prefix}.{first + i}.0/24", AvailabilityZone=zone)["Subnet"][
-            "SubnetId"
-        ]
-        for i, zone in enumerate(ZONES)
-    )
-
-
-def _route_table(ec2: Any, vpc_id: str, subnets: tuple[str, ...], **target: str) -> None:
-    table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", **target)
-    for subnet in subnets:
-        ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
-
-
-def _vpc(ec2: Any, cidr: str) -> tuple[str, str]:
-    vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    # Tasks' network interfaces get DNS names (moto's run_task needs them).
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
-    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
-    return vpc_id, igw
-
-
-def _group(ec2: Any, vpc_id: str, name: str, ports: tuple[int, ...]) -> str:
-    group: str = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
-    if ports:
-        ec2.authorize_security_group_ingress(
-            GroupId=group,
-            IpPermissions=[
-                {"IpProtocol": "tcp", "FromPort": p, "ToPort": p, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]} for p in ports
-            ],
-        )
-    return group
-
-
-def build_topology(ec2: Any) -> Topology:
-    """The `shop` VPC (public, private with a NAT gateway, isolated) and the `edge` VPC (public only, no NAT)."""
-    vpc_id, igw = _vpc(ec2, "10.20.0.0/16")
-    public, private, isolated = (_subnets(ec2, vpc_id, "10.20", first) for first in (0, 10, 20))
-    _route_table(ec2, vpc_id, public, GatewayId=igw)
-    nat = ec2.create_nat_gateway(SubnetId=public[0], ConnectivityType="public")["NatGateway"]["NatGatewayId"]
-    _route_table(ec2, vpc_id, private, NatGatewayId=nat)
-    # The isolated subnets have no association: they use the main route table, which has no route out.
-    edge_vpc_id, edge_igw = _vpc(ec2, "10.30.0.0/16")
-    edge_public = _subnets(ec2, edge_vpc_id, "10.30", 0)
-    _route_table(ec2, edge_vpc_id, edge_public, GatewayId=edge_igw)
-    return Topology(
-        vpc_id=vpc_id,
-        public=public,
-        private=private,
-        isolated=isolated,
-        web_sg=_group(ec2, vpc_id, "web", (80, 443)),
-        ssh_sg=_group(ec2, vpc_id, "ssh", (22,)),
-        edge_vpc_id=edge_vpc_id,
-        edge_public=edge_public,
-        edge_sg=_group(ec2, edge_vpc_id, "edge", ()),
-    )
-
-
-def awsvpc(subnets: tuple[str, ...], groups: tuple[str, ...], public_ip: bool) -> dict[str, Any]:
-    """An ECS network configuration."""
-    return {
-        "awsvpcConfiguration": {
-            "subnets": list(subnets),
-            "securityGroups": list(groups),
-            "assignPublicIp": "ENABLED" if public_ip else "DISABLED",
-        }
-    }
-
-
-def fargate_task_definition(ecs: Any) -> str:
-    """An awsvpc Fargate task definition (moto wants container-level memory); its ARN."""
-    arn: str = ecs.register_task_definition(
-        family="api",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "api", "image": "public.ecr.aws/nginx/nginx:latest", "memory": 512}],
-    )["taskDefinition"]["taskDefinitionArn"]
-    return arn
-
-
-def ecs_service(
-    ecs: Any,
-    name: str,
-    network: dict[str, Any],
-    tags: dict[str, str] | None = None,
-    deployment_controller: str = "ECS",
-) -> dict[str, Any]:
-    """A Fargate service in cluster `shop`; returns the CreateService event's request and response."""
-    ecs.create_cluster(clusterName="shop")
-    task_definition = fargate_task_definition(ecs)
-    request: dict[str, Any] = {
-        "cluster": "shop",
-        "serviceName": name,
-        "taskDefinition": task_definition,
-        "desiredCount": 2,
-        "deploymentController": {"type": deployment_controller},
-    }
-    if deployment_controller == "ECS":
-        request.update(launchType="FARGATE", networkConfiguration=network)
-    if tags:
-        request["tags"] = [{"key": key, "value": value} for key, value in tags.items()]
-    service = ecs.create_service(**request)["service"]
-    return {"request": request, "responseElements": {"service": _jsonable(service)}}
-
-
-def ecs_network(ecs: Any, service_arn: str) -> dict[str, Any]:
-    """A service's awsvpcConfiguration as ECS describes it now."""
-    service = ecs.describe_services(cluster="shop", services=[service_arn])["services"][0]
-    config: dict[str, Any] = service.get("networkConfiguration", {}).get("awsvpcConfiguration", {})
-    return config
-
-
-def lambda_function(lam: Any, iam: Any, name: str, subnets: tuple[str, ...], groups: tuple[str, ...]) -> dict[str, Any]:
-    """A function in a VPC; returns the CreateFunction event's request and response."""
-    try:
-        role = iam.get_role(RoleName="orders")["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        role = iam.create_role(RoleName="orders", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "def handler(event, context):\n    return event\n")
-    vpc = {"SubnetIds": list(subnets), "SecurityGroupIds": list(groups)}
-    code = {"ZipFile": buffer.getvalue()}
-    created = lam.create_function(
-        FunctionName=name, Runtime="python3.13", Role=role, Handler="app.handler", Code=code, VpcConfig=vpc
-    )
-    request = {"functionName": name, "vpcConfig": {"subnetIds": list(subnets), "securityGroupIds": list(groups)}}
-    return {"request": request, "responseElements": {"functionName": name, "functionArn": created["FunctionArn"]}}
-
-
-def batch_role(iam: Any) -> str:
-    """The role the simulated Batch resources use."""
-    try:
-        return str(iam.get_role(RoleName="batch")["Role"]["Arn"])
-    except iam.exceptions.NoSuchEntityException:
-        return str(iam.create_role(RoleName="batch", AssumeRolePolicyDocument="{}")["Role"]["Arn"])
-
-
-def job_definition(batch: Any, iam: Any, name: str, public_ip: str | None) -> dict[str, Any]:
-    """A Fargate job definition; returns the RegisterJobDefinition event's request and response."""
-    container: dict[str, Any] = {
-        "image": "public.ecr.aws/docker/library/busybox:latest",
-        "command": ["echo", "report"],
-        "executionRoleArn": batch_role(iam),
-        "resourceRequirements": [{"type": "VCPU", "value": "0.25"}, {"type": "MEMORY", "value": "512"}],
-    }
-    if public_ip is not None:
-        container["networkConfiguration"] = {"assignPublicIp": public_ip}
-    request = {
-        "jobDefinitionName": name,
-        "type": "container",
-        "platformCapabilities": ["FARGATE"],
-        "containerProperties": container,
-        "tags": {"team": "reports"},
-    }
-    registered = batch.register_job_definition(**request)
-    response = {key: registered[key] for key in ("jobDefinitionName", "jobDefinitionArn", "revision")}
-    return {"request": request, "responseElements": response}
-
-
-def compute_environment(
-    batch: Any, iam: Any, name: str, subnets: tuple[str, ...], groups: tuple[str, ...]
-) -> dict[str, Any]:
-    """A managed Fargate compute environment; returns the CreateComputeEnvironment event's request and response."""
-    request = {
-        "computeEnvironmentName": name,
-        "type": "MANAGED",
-        "state": "ENABLED",
-        # moto insists on a service role; AWS would use its service-linked role without one.
-        "serviceRole": batch_role(iam),
-        "computeResources": {
-            "type": "FARGATE",
-            "maxvCpus": 8,
-            "subnets": list(subnets),
-            "securityGroupIds": list(groups),
-        },
-    }
-    created = batch.create_compute_environment(**request)
-    response = {key: created[key] for key in ("computeEnvironmentName", "computeEnvironmentArn")}
-    return {"request": request, "responseElements": response}
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+from vpc_remediator.devkit.scenarios.placement import (
+    EXEMPT,
+    Topology,
+    awsvpc,
+    build_topology,
+    compute_environment,
+    ecs_network,
+    ecs_service,
+    job_definition,
+    jsonable,
+    lambda_function,
+)
 
 
 def _picture_ecs(ecs: Any, arn: str) -> str:
@@ -271,7 +67,7 @@ def _ecs_task_acts(context: DemoContext, ecs: Any, topo: Topology) -> None:
         cluster="shop", taskDefinition=task_definition, launchType="FARGATE", networkConfiguration=network
     )
     request = {"cluster": "shop", "taskDefinition": task_definition, "networkConfiguration": network}
-    context.send("CloudTrail: RunTask", load_sample("ecs/RunTask", request=request, responseElements=_jsonable(run)))
+    context.send("CloudTrail: RunTask", load_sample("ecs/RunTask", request=request, responseElements=jsonable(run)))
 
     title("ecs-task-set: an external deployment's task set in isolated subnets")
     ecs_service(ecs, "canary", {}, deployment_controller="EXTERNAL")
@@ -283,7 +79,7 @@ def _ecs_task_acts(context: DemoContext, ecs: Any, topo: Topology) -> None:
         networkConfiguration=network,
     )["taskSet"]
     context.send(
-        "CloudTrail: CreateTaskSet", load_sample("ecs/CreateTaskSet", responseElements={"taskSet": _jsonable(task_set)})
+        "CloudTrail: CreateTaskSet", load_sample("ecs/CreateTaskSet", responseElements={"taskSet": jsonable(task_set)})
     )
 
 
