@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpc_remediator.cli.demo import DemoContext, title
+from vpc_remediator.cli.demo.context import DemoContext, title
 from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
