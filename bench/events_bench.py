@@ -12,9 +12,11 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from vpc_remediator.cli.api_calls import counting
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from vpc_remediator.cli.local import LocalRuntime, invoke
+from vpc_remediator.cli.samples import load_sample
+from vpc_remediator.devkit.api_calls import counting
+from vpc_remediator.devkit.scenarios.default_vpc import make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
     awsvpc,
@@ -24,8 +26,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.local import LocalRuntime, invoke
-from vpc_remediator.cli.samples import load_sample
 
 REGION = "us-east-1"
 # The ledger table PlacementFunction and SweepFunction write in Lambda: made in each simulated account, so that its

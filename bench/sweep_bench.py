@@ -20,11 +20,11 @@ from moto import mock_aws
 from bench.events_bench import LEDGER_TABLE, REGION, create_ledger
 from vpc_remediator.aws.inventory import LIST_FUNCTIONS_PAGE, LIST_SERVICES_PAGE
 from vpc_remediator.bootstrap import region_for
-from vpc_remediator.cli.api_calls import counting
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import fargate_task_definition
 from vpc_remediator.cli.local import LocalRuntime
 from vpc_remediator.cli.samples import events_dir
+from vpc_remediator.devkit.api_calls import counting
+from vpc_remediator.devkit.scenarios.default_vpc import make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import fargate_task_definition
 from vpc_remediator.remediation.entry import on_sweep_event
 
 VPCS = 10

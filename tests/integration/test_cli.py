@@ -17,8 +17,12 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from tests.integration.conftest import REGION, default_vpc_picture, delete_default_vpc, make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from tests.support.default_vpc import default_vpc_picture
+from vpc_remediator.cli.samples import load_sample
+from vpc_remediator.devkit.receiver import LocalReceiver
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc, make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     awsvpc,
     build_topology,
@@ -28,8 +32,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.receiver import LocalReceiver
-from vpc_remediator.cli.samples import load_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -67,6 +69,14 @@ def server_ec2(moto_server: str) -> Any:
 def run_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
     return subprocess.run([*CLI, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def demo() -> subprocess.CompletedProcess[str]:
+    """One run of `vpc-remediator demo` for the tests that read its output; it fails them all when it fails."""
+    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 def reports(stdout: str) -> list[dict[str, Any]]:
@@ -131,13 +141,11 @@ def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) 
     assert "broken.json" in result.stderr
 
 
-def test_demo_shows_the_default_vpc_recreated_and_repaired() -> None:
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "[FIXED] default-vpc" in result.stdout
-    assert "ec2:CreateDefaultVpc" in result.stdout
-    assert "ec2:CreateDefaultSubnet" in result.stdout
-    after = result.stdout.rsplit("=== After", 1)[1]
+def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.CompletedProcess[str]) -> None:
+    assert "[FIXED] default-vpc" in demo.stdout
+    assert "ec2:CreateDefaultVpc" in demo.stdout
+    assert "ec2:CreateDefaultSubnet" in demo.stdout
+    after = demo.stdout.rsplit("=== After", 1)[1]
     assert "default VPC: none" not in after
     assert "internet gateway: none" not in after
 
@@ -166,11 +174,11 @@ def test_handle_says_when_slack_did_not_take_a_message(moto_server: str, server_
     assert default_vpc_picture(server_ec2)["vpc"] is not None  # the remediation itself stands
 
 
-def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder() -> None:
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "[skipped] nat-gateway" in result.stdout and "$32.85 a month" in result.stdout
-    slack = result.stdout.split("=== Slack", 1)[1]
+def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder(
+    demo: subprocess.CompletedProcess[str],
+) -> None:
+    assert "[skipped] nat-gateway" in demo.stdout and "$32.85 a month" in demo.stdout
+    slack = demo.stdout.split("=== Slack", 1)[1]
     posted = slack.split("posted ", 1)[1].split(" ", 3)
     assert posted[0] == posted[2] and int(posted[0]) >= 1  # every message arrived
     link = next(line.strip() for line in slack.splitlines() if "block-kit-builder" in line)
@@ -302,10 +310,8 @@ def test_handle_dry_run_changes_no_workload(moto_server: str, placement: dict[st
     assert len(batch.describe_job_definitions(jobDefinitionName="nightly")["jobDefinitions"]) == 1
 
 
-def test_demo_shows_every_workload_kind_placed() -> None:
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    placement = result.stdout.split("=== Workload placement", 1)[1]
+def test_demo_shows_every_workload_kind_placed(demo: subprocess.CompletedProcess[str]) -> None:
+    placement = demo.stdout.split("=== Workload placement", 1)[1]
     for mark in (
         "[FIXED] ecs-service",
         "[BLOCKED] ecs-service",

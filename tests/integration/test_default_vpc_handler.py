@@ -10,17 +10,16 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from tests.integration.conftest import (
-    REGION,
-    all_zones,
+from tests.integration.conftest import regions
+from tests.support.default_vpc import all_zones, default_vpc_picture
+from vpc_remediator.cli.local import LocalContext
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import (
     default_vpc_id,
-    default_vpc_picture,
     delete_default_vpc,
     delete_gateway,
     delete_last_default_subnet,
-    regions,
 )
-from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.handlers.default_vpc import lambda_handler
 from vpc_remediator.remediation.entry import on_default_vpc_event
 from vpc_remediator.settings import Settings, get_settings

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support.nat_gateway import created_nat, event_for
 from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.domain.nat import HOURS_PER_MONTH, PRICES
@@ -17,29 +18,6 @@ EVENTS = Path(__file__).resolve().parents[2] / "events"
 def invoke(event: dict[str, Any]) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = lambda_handler(event, LocalContext("NatGatewayFunction"))
     return result
-
-
-def created_nat(ec2: Any) -> dict[str, Any]:
-    vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.9.0.0/24", AvailabilityZone="us-east-1b")["Subnet"]
-    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
-    gateway: dict[str, Any] = ec2.create_nat_gateway(SubnetId=subnet["SubnetId"], AllocationId=allocation)["NatGateway"]
-    return gateway
-
-
-def event_for(gateway: dict[str, Any]) -> dict[str, Any]:
-    response = {
-        "CreateNatGatewayResponse": {
-            "natGateway": {
-                "natGatewayId": gateway["NatGatewayId"],
-                "subnetId": gateway["SubnetId"],
-                "vpcId": gateway["VpcId"],
-                "connectivityType": "public",
-            }
-        }
-    }
-    request = {"CreateNatGatewayRequest": {"SubnetId": gateway["SubnetId"]}}
-    return load_sample("ec2/CreateNatGateway", request, responseElements=response)
 
 
 def test_a_created_nat_gateway_is_reported_with_its_monthly_cost_and_left_alone(ec2: Any) -> None:

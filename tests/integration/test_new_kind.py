@@ -12,8 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.integration.conftest import REGION, regions
-from vpc_remediator.cli.demo_placement import Topology, build_topology
+from tests.integration.conftest import regions
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.placement import Topology, build_topology
 from vpc_remediator.domain.details import PlacementDetails
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.placement import NetworkPlan

@@ -11,10 +11,12 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from tests.integration.conftest import REGION, default_vpc_picture, delete_default_vpc
+from tests.support.default_vpc import default_vpc_picture
 from vpc_remediator.aws import secrets
 from vpc_remediator.cli.local import LocalContext
-from vpc_remediator.cli.receiver import LocalReceiver
+from vpc_remediator.devkit.receiver import LocalReceiver
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.handlers import default_vpc, notifier
 from vpc_remediator.handlers._runtime import report_queue

@@ -12,19 +12,20 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.integration.conftest import REGION, delete_default_vpc, delete_gateway, regions
-from tests.integration.test_nat_gateway_handler import created_nat, event_for
-from vpc_remediator.cli.api_calls import counting
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from tests.integration.conftest import regions
+from tests.support.nat_gateway import created_nat, event_for
+from vpc_remediator.cli.samples import events_dir, load_sample
+from vpc_remediator.cli.template import load_template
+from vpc_remediator.devkit.api_calls import counting
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc, delete_gateway, make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     build_topology,
     ecs_service,
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.samples import events_dir, load_sample
-from vpc_remediator.cli.template import load_template
 from vpc_remediator.remediation.entry import (
     on_default_vpc_event,
     on_nat_gateway_event,

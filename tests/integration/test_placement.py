@@ -12,8 +12,11 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tests.integration.conftest import REGION, regions
-from vpc_remediator.cli.demo_placement import (
+from tests.integration.conftest import regions
+from vpc_remediator.cli.local import LocalContext
+from vpc_remediator.cli.samples import load_sample
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
     awsvpc,
@@ -24,8 +27,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.local import LocalContext
-from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.domain.workload import WorkloadRef
 from vpc_remediator.handlers.placement import lambda_handler
 from vpc_remediator.remediation.context import ReportStamp

@@ -12,10 +12,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.integration.conftest import REGION, regions
-from vpc_remediator.cli.demo_placement import Topology, awsvpc, build_topology, ecs_service, lambda_function
+from tests.integration.conftest import regions
 from vpc_remediator.cli.render import summary
 from vpc_remediator.cli.samples import load_sample
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.placement import Topology, awsvpc, build_topology, ecs_service, lambda_function
 from vpc_remediator.domain.report import Report
 from vpc_remediator.notify.blocks import report_message
 from vpc_remediator.remediation.entry import on_placement_event

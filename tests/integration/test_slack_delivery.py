@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from vpc_remediator.cli.receiver import LocalReceiver
+from vpc_remediator.devkit.receiver import LocalReceiver
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.notify.blocks import plan_messages
 from vpc_remediator.notify.slack import deliver, webhook_client

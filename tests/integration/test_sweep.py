@@ -10,12 +10,13 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from tests.integration.conftest import default_vpc_picture, delete_default_vpc
+from tests.support.default_vpc import default_vpc_picture
 from vpc_remediator.aws.functions import invoke_async
 from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.audit import run_audit
 from vpc_remediator.cli.main import main
-from vpc_remediator.cli.receiver import LocalReceiver
+from vpc_remediator.devkit.receiver import LocalReceiver
+from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc
 from vpc_remediator.remediation.entry import on_sweep_event
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"

@@ -11,12 +11,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.integration.conftest import REGION
 from vpc_remediator.aws.clients import shared_session
 from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.audit import run_audit
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from vpc_remediator.cli.samples import events_dir
+from vpc_remediator.devkit.scenarios import REGION
+from vpc_remediator.devkit.scenarios.default_vpc import make_default_vpc_work
+from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
     awsvpc,
@@ -26,7 +27,6 @@ from vpc_remediator.cli.demo_placement import (
     job_definition,
     lambda_function,
 )
-from vpc_remediator.cli.samples import events_dir
 from vpc_remediator.remediation.entry import on_sweep_event
 
 

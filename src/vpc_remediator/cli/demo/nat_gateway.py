@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vpc_remediator.cli.demo import DemoContext, title
+from vpc_remediator.cli.demo.context import DemoContext, title
 from vpc_remediator.cli.samples import load_sample
 
 
