@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vpc_remediator.cli.template import built_functions
+from bench.cli_imports import built_functions
 
 BUILD = Path(".aws-sam/build")
 WORK = Path("bench/.work")

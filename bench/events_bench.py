@@ -12,20 +12,21 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from vpc_remediator.cli.api_calls import counting
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import (
+from bench.cli_imports import (
     EXEMPT,
+    LocalRuntime,
     Topology,
     awsvpc,
     build_topology,
     compute_environment,
+    counting,
     ecs_service,
+    invoke,
     job_definition,
     lambda_function,
+    load_sample,
+    make_default_vpc_work,
 )
-from vpc_remediator.cli.local import LocalRuntime, invoke
-from vpc_remediator.cli.samples import load_sample
 
 REGION = "us-east-1"
 # The ledger table PlacementFunction and SweepFunction write in Lambda: made in each simulated account, so that its

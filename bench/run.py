@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cold_start, events_bench, notifier_bench, sweep_bench
-from vpc_remediator.cli.interpreters import find_python
+from bench.cli_imports import find_python
 
 RUNTIME_VERSION = "3.13"
 OUT = Path("bench")

@@ -17,13 +17,9 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from bench.cli_imports import LocalRuntime, counting, events_dir, fargate_task_definition, make_default_vpc_work
 from bench.events_bench import LEDGER_TABLE, REGION, create_ledger
 from vpc_remediator.aws.inventory import LIST_FUNCTIONS_PAGE, LIST_SERVICES_PAGE
-from vpc_remediator.cli.api_calls import counting
-from vpc_remediator.cli.demo_default_vpc import make_default_vpc_work
-from vpc_remediator.cli.demo_placement import fargate_task_definition
-from vpc_remediator.cli.local import LocalRuntime
-from vpc_remediator.cli.samples import events_dir
 from vpc_remediator.remediation.sweep_event import on_sweep_event
 from vpc_remediator.settings import get_settings
 
