@@ -35,12 +35,16 @@ from bench.notifier_bench import burst
 STACK_NAME = "vpc-remediator"
 
 # What Lambda's bootstrap does for one cold invocation: import the handler (the init phase), then call it once with
-# the event and a context. Each phase is timed; the peak memory is read after each.
+# the event and a context. Each phase is timed; the peak memory is read after each. Like Lambda's runtime, a handler
+# on the root logger writes to stdout before the handler is imported (Custodian logs through it).
 CHILD = (
     """
-import importlib, json, sys, time, types
+import importlib, json, logging, sys, time, types
 PEAK_RSS
 handler_path, event_path, out_path, function_name = sys.argv[1:5]
+root = logging.StreamHandler(sys.stdout)
+root.setFormatter(logging.Formatter("[%(levelname)s] %(asctime)s %(message)s"))
+logging.getLogger().addHandler(root)
 start = time.perf_counter()
 module, _, attribute = handler_path.rpartition(".")
 handler = getattr(importlib.import_module(module), attribute)
