@@ -65,7 +65,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "Each workload exists before its event (the handler finds it on the first describe, no not-found retry). "
         "The ledger table is made in each simulated account, as deployed: its DynamoDB calls are counted. "
-        "Not counted, here or above: Powertools idempotency (in Lambda, 2 DynamoDB calls per event).",
+        "Not counted in either per-event table: Powertools idempotency (in Lambda, 2 DynamoDB calls per event; "
+        "the cold start with the first event counts them).",
         "",
         *event_table(results["placement_events"]),
         "",
