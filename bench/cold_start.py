@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vpc_remediator.cli.template import built_functions
+from bench.cli_imports import built_functions
 
 BUILD = Path(".aws-sam/build")
 WORK = Path("bench/.work")
@@ -49,13 +49,13 @@ print(json.dumps({"init_ms": elapsed * 1000, "max_rss_kb": peak_rss_kb()}))
 """
 
 # VmHWM is this process's own peak: ru_maxrss would also count the parent it was forked from.
-_PEAK_RSS = """
+PEAK_RSS_SOURCE = """
 def peak_rss_kb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 """
-OURS = OURS.replace("PEAK_RSS", _PEAK_RSS)
-CUSTODIAN_INIT = CUSTODIAN_INIT.replace("PEAK_RSS", _PEAK_RSS)
+OURS = OURS.replace("PEAK_RSS", PEAK_RSS_SOURCE)
+CUSTODIAN_INIT = CUSTODIAN_INIT.replace("PEAK_RSS", PEAK_RSS_SOURCE)
 
 CUSTODIAN_POLICY = {
     "execution-options": {"account_id": "123456789012", "metrics_enabled": False},

@@ -12,19 +12,20 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from vpc_remediator.cli.local import LocalRuntime, invoke
-from vpc_remediator.cli.samples import load_sample
-from vpc_remediator.devkit.api_calls import counting
-from vpc_remediator.devkit.scenarios.default_vpc import make_default_vpc_work
-from vpc_remediator.devkit.scenarios.placement import (
+from bench.cli_imports import (
     EXEMPT,
+    LocalRuntime,
     Topology,
     awsvpc,
     build_topology,
     compute_environment,
+    counting,
     ecs_service,
+    invoke,
     job_definition,
     lambda_function,
+    load_sample,
+    make_default_vpc_work,
 )
 
 REGION = "us-east-1"
@@ -36,14 +37,16 @@ LEDGER_TABLE = "ledger"
 class Account:
     """A fresh simulated account: clients made on first use (most scenarios need only EC2)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **client_options: str) -> None:
+        # None for in-process moto; a moto server's endpoint URL and (fake) credentials for a server.
+        self._options = client_options
         self._clients: dict[str, Any] = {}
         self._topology: Topology | None = None
 
     def client(self, name: str) -> Any:
         """A boto3 client of the simulated account (not the remediator's session: its calls are not counted)."""
         if name not in self._clients:
-            self._clients[name] = boto3.client(name, region_name=REGION)
+            self._clients[name] = boto3.client(name, region_name=REGION, **self._options)
         return self._clients[name]
 
     @property

@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from vpc_remediator.devkit.receiver import LocalReceiver
+from bench.cli_imports import LocalReceiver
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.notify.blocks import DEFAULT_QUIET, plan_messages
 from vpc_remediator.notify.slack import deliver, webhook_client

@@ -17,14 +17,11 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from bench.cli_imports import LocalRuntime, counting, events_dir, fargate_task_definition, make_default_vpc_work
 from bench.events_bench import LEDGER_TABLE, REGION, create_ledger
+from vpc_remediator import bootstrap
 from vpc_remediator.aws.inventory import LIST_FUNCTIONS_PAGE, LIST_SERVICES_PAGE
 from vpc_remediator.bootstrap import region_for
-from vpc_remediator.cli.local import LocalRuntime
-from vpc_remediator.cli.samples import events_dir
-from vpc_remediator.devkit.api_calls import counting
-from vpc_remediator.devkit.scenarios.default_vpc import make_default_vpc_work
-from vpc_remediator.devkit.scenarios.placement import fargate_task_definition
 from vpc_remediator.remediation.entry import on_sweep_event
 
 VPCS = 10
@@ -201,6 +198,7 @@ def scheduled_event() -> dict[str, Any]:
 def measure(size: int, repeat: int) -> SweepFigures:
     """Seed an account of `size` of each workload, then sweep it `repeat` times in dry run (the same state each)."""
     with mock_aws():
+        bootstrap.reset()  # clients of this simulated account, not of the previous size's
         start = time.perf_counter()
         seed(size)
         figures = SweepFigures(size, time.perf_counter() - start)

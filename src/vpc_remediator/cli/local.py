@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vpc_remediator import bootstrap
 from vpc_remediator.cli.router import Router
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.events import parse_event
@@ -87,6 +88,7 @@ class LocalRuntime:
         )
         os.environ.pop("IDEMPOTENCY_TABLE", None)
         get_settings.cache_clear()
+        bootstrap.reset()
         from vpc_remediator.observability import logger  # noqa: PLC0415  (after the environment is set)
 
         logger.setLevel(logging.DEBUG if self.verbose else logging.WARNING)
