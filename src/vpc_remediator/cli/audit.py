@@ -9,8 +9,9 @@ from typing import Any, TextIO
 
 from vpc_remediator.aws.clients import ClientFactory
 from vpc_remediator.aws.identity import caller_identity
+from vpc_remediator.cli.console import stdout_console
 from vpc_remediator.cli.local import LocalRuntime, default_stack_name
-from vpc_remediator.cli.render import json_lines
+from vpc_remediator.cli.render import ReportTable, json_lines
 from vpc_remediator.domain.errors import ConfigurationError
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.sweep import run_sweep, summary_report
@@ -40,14 +41,6 @@ class Progress:
             self._stream.write("\n")
 
 
-def table(reports: list[dict[str, Any]]) -> str:
-    """A readable table: outcome, kind, resource, reason."""
-    rows = [("OUTCOME", "KIND", "RESOURCE", "REASON")]
-    rows += [(r["outcome"], r["kind"], r["resource"], r["reason"]) for r in reports]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}" for row in rows)
-
-
 def run_audit(apply: bool, as_json: bool, stack_name: str | None) -> list[dict[str, Any]]:
     """Sweep the region of the user's credentials; print and return the reports."""
     LocalRuntime(stack_name=stack_name or default_stack_name(), dry_run=not apply).configure()
@@ -70,5 +63,9 @@ def run_audit(apply: bool, as_json: bool, stack_name: str | None) -> list[dict[s
     result = run_sweep(build_phases(settings, clients, stamp), out_of_time=lambda: False, on_page=progress.update)
     progress.close()
     reports = [report.to_dict() for report in [summary_report(result, stamp, settings.dry_run), *result.reports]]
-    print(json_lines(reports) if as_json else table(reports), flush=True)
+    if as_json:
+        # Not through rich: --json stays the same bytes whatever the stream is.
+        print(json_lines(reports), flush=True)
+    else:
+        stdout_console().print(ReportTable(reports))
     return reports
