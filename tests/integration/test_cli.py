@@ -142,6 +142,20 @@ def test_handle_json_is_one_sorted_object_a_line_on_a_terminal_too(moto_server: 
     assert written == (json.dumps(report, sort_keys=True, default=str) + "\n").encode()
 
 
+def test_audit_on_a_terminal_shows_its_progress_over_the_phases_and_a_coloured_table(
+    moto_server: str, server_ec2: Any
+) -> None:
+    delete_default_vpc(server_ec2)
+    env = cli_environment(AWS_ENDPOINT_URL=moto_server)
+    status, written, _ = run_on_a_terminal(["audit"], env, stderr_too=True)
+    assert status == 0, written.decode(errors="replace")
+    text = written.decode()
+    assert "\x1b[1;36mwould-remediate" in text  # the table's outcome, bold cyan
+    plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text)
+    assert re.search(r"✓ default-vpc .* 1 resource, 1 page", plain)
+    assert re.search(r"✓ sweep .* (\d+)/\1 phases", plain), "the bar ends with every phase done"
+
+
 def test_handle_names_the_file_that_is_not_an_event(moto_server: str, tmp_path: Path) -> None:
     bad = tmp_path / "not-an-event.json"
     bad.write_text(json.dumps({"hello": "world"}))
