@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
+import re
 import socket
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.support.default_vpc import default_vpc_picture
+from tests.support.terminal import ROOT, cli_environment, run_on_a_terminal, run_piped
 from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.devkit.receiver import LocalReceiver
 from vpc_remediator.devkit.scenarios import REGION
@@ -33,9 +33,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     lambda_function,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
-CLI = [sys.executable, "-m", "vpc_remediator.cli.main"]
 
 
 def free_port() -> int:
@@ -67,14 +65,13 @@ def server_ec2(moto_server: str) -> Any:
 
 
 def run_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
-    return subprocess.run([*CLI, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return run_piped(list(args), cli_environment(AWS_ENDPOINT_URL=endpoint))
 
 
 @pytest.fixture(scope="module")
 def demo() -> subprocess.CompletedProcess[str]:
     """One run of `vpc-remediator demo` for the tests that read its output; it fails them all when it fails."""
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    result = run_piped(["demo"], cli_environment(), timeout=300)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -124,6 +121,41 @@ def test_handle_prints_a_readable_summary_without_json(moto_server: str, server_
     assert "the default VPC works" in result.stdout
 
 
+def test_handle_on_a_terminal_colours_the_summary_and_in_a_pipe_does_not(moto_server: str, server_ec2: Any) -> None:
+    event = str(EVENTS / "ec2/DeleteRoute.json")
+    status, written, stderr = run_on_a_terminal(["handle", event], cli_environment(AWS_ENDPOINT_URL=moto_server))
+    piped = run_cli(moto_server, "handle", event)
+    assert status == piped.returncode == 0, stderr + piped.stderr
+    assert b"\x1b[32m[ok]" in written  # green
+    assert "\x1b" not in piped.stdout + piped.stderr
+    assert re.sub(rb"\x1b\[[0-9;]*m", b"", written).decode() == piped.stdout
+
+
+def test_handle_json_is_one_sorted_object_a_line_on_a_terminal_too(moto_server: str, server_ec2: Any) -> None:
+    delete_default_vpc(server_ec2)
+    env = cli_environment(AWS_ENDPOINT_URL=moto_server)
+    status, written, stderr = run_on_a_terminal(["handle", "--json", str(EVENTS / "ec2/DeleteVpc.json")], env)
+    assert status == 0, stderr
+    (report,) = reports(written.decode())
+    assert report["outcome"] == "remediated" and report["actions"] and report["details"]
+    # The exact bytes: no colour, no wrapping, keys sorted, json.dumps' separators, one line per report.
+    assert written == (json.dumps(report, sort_keys=True, default=str) + "\n").encode()
+
+
+def test_audit_on_a_terminal_shows_its_progress_over_the_phases_and_a_coloured_table(
+    moto_server: str, server_ec2: Any
+) -> None:
+    delete_default_vpc(server_ec2)
+    env = cli_environment(AWS_ENDPOINT_URL=moto_server)
+    status, written, _ = run_on_a_terminal(["audit"], env, stderr_too=True)
+    assert status == 0, written.decode(errors="replace")
+    text = written.decode()
+    assert "\x1b[1;36mwould-remediate" in text  # the table's outcome, bold cyan
+    plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text)
+    assert re.search(r"✓ default-vpc .* 1 resource, 1 page", plain)
+    assert re.search(r"✓ sweep .* (\d+)/\1 phases", plain), "the bar ends with every phase done"
+
+
 def test_handle_names_the_file_that_is_not_an_event(moto_server: str, tmp_path: Path) -> None:
     bad = tmp_path / "not-an-event.json"
     bad.write_text(json.dumps({"hello": "world"}))
@@ -139,6 +171,11 @@ def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) 
     result = run_cli(moto_server, "handle", str(bad))
     assert result.returncode != 0
     assert "broken.json" in result.stderr
+
+
+def test_the_demo_into_a_pipe_is_plain_text(demo: subprocess.CompletedProcess[str]) -> None:
+    assert "\x1b" not in demo.stdout + demo.stderr
+    assert "\n=== Slack" in demo.stdout  # headings in their plain shape
 
 
 def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.CompletedProcess[str]) -> None:

@@ -69,7 +69,10 @@ def test_continuations_end_after_a_bounded_number_of_hops(ec2: Any) -> None:
 def test_audit_without_apply_changes_nothing(ec2: Any, capsys: pytest.CaptureFixture[str]) -> None:
     delete_default_vpc(ec2)
     reports = run_audit(apply=False, as_json=True, stack_name=None)
-    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    out = capsys.readouterr().out
+    # The exact bytes: one object a line, keys sorted, json.dumps' separators.
+    assert out == "".join(json.dumps(report, sort_keys=True, default=str) + "\n" for report in reports)
+    printed = [json.loads(line) for line in out.splitlines()]
     assert printed == reports
     assert [(r["kind"], r["outcome"]) for r in printed] == [
         ("sweep", "would-remediate"),
@@ -78,11 +81,15 @@ def test_audit_without_apply_changes_nothing(ec2: Any, capsys: pytest.CaptureFix
     assert default_vpc_picture(ec2) == {"vpc": None}
 
 
-def test_audit_with_apply_repairs_and_prints_a_table(ec2: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_with_apply_repairs_and_prints_a_plain_table_into_a_pipe(
+    ec2: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     delete_default_vpc(ec2)
     run_audit(apply=True, as_json=False, stack_name=None)
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert out.splitlines()[0].split() == ["OUTCOME", "KIND", "RESOURCE", "REASON"]
+    assert "\x1b" not in out + err  # no colours and no progress bar in a pipe
+    assert "sweep" not in err
     assert "remediated" in out
     assert default_vpc_picture(ec2)["vpc"] is not None
 

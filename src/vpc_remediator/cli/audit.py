@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any
 
 from vpc_remediator.aws.identity import caller_identity
 from vpc_remediator.bootstrap import region_for
+from vpc_remediator.cli.console import stderr_console, stdout_console
 from vpc_remediator.cli.local import LocalRuntime, default_stack_name
-from vpc_remediator.cli.render import json_lines
+from vpc_remediator.cli.progress import SweepProgress
+from vpc_remediator.cli.render import ReportTable, json_lines
 from vpc_remediator.domain.errors import ConfigurationError
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.sweep import run_sweep, summary_report
 from vpc_remediator.remediation.sweep_phases import build_phases
 from vpc_remediator.settings import get_settings
-
-
-class Progress:
-    """A one-line progress display on a terminal's stderr; silent when stderr is not a terminal."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._enabled = stream.isatty()
-        self._seen: dict[str, int] = {}
-
-    def update(self, phase: str, resources: int) -> None:
-        """Count a finished page."""
-        self._seen[phase] = self._seen.get(phase, 0) + resources
-        if self._enabled:
-            done = "  ".join(f"{name}: {count}" for name, count in self._seen.items())
-            self._stream.write(f"\r[sweeping] {done}")
-            self._stream.flush()
-
-    def close(self) -> None:
-        """End the progress line."""
-        if self._enabled and self._seen:
-            self._stream.write("\n")
-
-
-def table(reports: list[dict[str, Any]]) -> str:
-    """A readable table: outcome, kind, resource, reason."""
-    rows = [("OUTCOME", "KIND", "RESOURCE", "REASON")]
-    rows += [(r["outcome"], r["kind"], r["resource"], r["reason"]) for r in reports]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}" for row in rows)
 
 
 def run_audit(apply: bool, as_json: bool, stack_name: str | None) -> list[dict[str, Any]]:
@@ -67,9 +38,13 @@ def run_audit(apply: bool, as_json: bool, stack_name: str | None) -> list[dict[s
         event_name="audit",
         event_time=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    progress = Progress(sys.stderr)
-    result = run_sweep(build_phases(region, stamp), out_of_time=lambda: False, on_page=progress.update)
-    progress.close()
+    phases = build_phases(region, stamp)
+    with SweepProgress([phase.name for phase in phases], stderr_console()) as progress:
+        result = run_sweep(phases, out_of_time=lambda: False, on_page=progress.on_page)
     reports = [report.to_dict() for report in [summary_report(result, stamp, settings.dry_run), *result.reports]]
-    print(json_lines(reports) if as_json else table(reports), flush=True)
+    if as_json:
+        # Not through rich: --json stays the same bytes whatever the stream is.
+        print(json_lines(reports), flush=True)
+    else:
+        stdout_console().print(ReportTable(reports))
     return reports

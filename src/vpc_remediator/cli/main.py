@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from vpc_remediator.cli.console import stdout_console
 from vpc_remediator.cli.local import LocalRuntime, default_stack_name, find_project_file, handle_event
-from vpc_remediator.cli.render import json_lines, summary
+from vpc_remediator.cli.render import json_lines, source_line, summary
 from vpc_remediator.cli.router import Router
 from vpc_remediator.domain.errors import InvalidEventError, RemediatorError
 
@@ -60,6 +61,7 @@ def run_handle(args: argparse.Namespace) -> int:
     LocalRuntime(stack_name=stack_name, dry_run=args.dry_run, verbose=args.verbose).configure()
     router = Router.from_template(args.template or find_project_file("template.yaml"), stack_name)
     handled: list[dict[str, object]] = []
+    console = stdout_console()
     for path in args.events:
         event = _load_event(path)
         try:
@@ -71,10 +73,12 @@ def run_handle(args: argparse.Namespace) -> int:
             raise RemediatorError(f"{path}: not handled: {exc}") from exc
         handled.extend(reports)
         if args.json:
+            # Not through rich: --json stays the same bytes whatever the stream is.
             print(json_lines(reports), flush=True)
         else:
-            print(f"{path}:")
-            print("\n".join(summary(report) for report in reports), flush=True)
+            console.print(source_line(f"{path}:"))
+            for report in reports:
+                console.print(summary(report))
     if args.slack_webhook:
         return _post_to_slack(handled, args.slack_webhook)
     return 0

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpc_remediator.cli.console import stdout_console
 from vpc_remediator.cli.local import handle_event
-from vpc_remediator.cli.render import summary
+from vpc_remediator.cli.render import Heading, source_line, summary
 from vpc_remediator.cli.router import Router
 from vpc_remediator.devkit.scenarios import REGION
 from vpc_remediator.settings import get_settings
@@ -29,10 +30,12 @@ class DemoContext:
 
     def send(self, label: str, event: dict[str, Any]) -> list[dict[str, Any]]:
         """Route one event like EventBridge would, run the handlers, print and keep their reports."""
-        print(f"\n> {label}")
+        console = stdout_console()
+        console.print()
+        console.print(source_line(f"> {label}"))
         reports = handle_event(self.router, event)
         for report in reports:
-            print(summary(report))
+            console.print(summary(report))
         self.reports.extend(reports)
         return reports
 
@@ -54,4 +57,4 @@ Act = Callable[[DemoContext], None]
 
 def title(text: str) -> None:
     """A section heading."""
-    print(f"\n=== {text} " + "=" * max(0, 70 - len(text)))
+    stdout_console().print(Heading(text))
