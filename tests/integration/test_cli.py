@@ -124,8 +124,16 @@ def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) 
     assert "broken.json" in result.stderr
 
 
-def test_demo_shows_the_default_vpc_recreated_and_repaired() -> None:
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+@pytest.fixture(scope="module")
+def demo() -> subprocess.CompletedProcess[str]:
+    """One run of `vpc-remediator demo` for the tests that read its output (about ten seconds of moto work)."""
+    return subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+
+# The same xdist group keeps the demo's readers in one test process, so a parallel run makes the demo once too.
+@pytest.mark.xdist_group("demo")
+def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.CompletedProcess[str]) -> None:
+    result = demo
     assert result.returncode == 0, result.stderr
     assert "[FIXED] default-vpc" in result.stdout
     assert "ec2:CreateDefaultVpc" in result.stdout
@@ -159,8 +167,11 @@ def test_handle_says_when_slack_did_not_take_a_message(moto_server: str, server_
     assert default_vpc_picture(server_ec2)["vpc"] is not None  # the remediation itself stands
 
 
-def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder() -> None:
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+@pytest.mark.xdist_group("demo")
+def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder(
+    demo: subprocess.CompletedProcess[str],
+) -> None:
+    result = demo
     assert result.returncode == 0, result.stderr
     assert "[skipped] nat-gateway" in result.stdout and "$32.85 a month" in result.stdout
     slack = result.stdout.split("=== Slack", 1)[1]
@@ -295,8 +306,9 @@ def test_handle_dry_run_changes_no_workload(moto_server: str, placement: dict[st
     assert len(batch.describe_job_definitions(jobDefinitionName="nightly")["jobDefinitions"]) == 1
 
 
-def test_demo_shows_every_workload_kind_placed() -> None:
-    result = subprocess.run([*CLI, "demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+@pytest.mark.xdist_group("demo")
+def test_demo_shows_every_workload_kind_placed(demo: subprocess.CompletedProcess[str]) -> None:
+    result = demo
     assert result.returncode == 0, result.stderr
     placement = result.stdout.split("=== Workload placement", 1)[1]
     for mark in (
