@@ -5,6 +5,7 @@ import os
 
 import botocore.loaders
 import botocore.session
+import pytest
 
 os.environ.setdefault("STACK_NAME", "vpc-remediator")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
@@ -17,3 +18,10 @@ os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 # again. One loader for the whole test process reads each file once; what it hands out is what a session shares
 # between its own clients anyway (the Lambda functions' one session does the same).
 botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Powertools warns at each handler call that idempotency is off, which the tests want (as the CLI does)."""
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Disabling idempotency:aws_lambda_powertools.warnings.PowertoolsUserWarning"
+    )
