@@ -21,6 +21,7 @@ class Settings:
     stack_name: str
     manage_default_vpc: bool = True
     dry_run: bool = False
+    # Not set locally (the CLI, tests): there Powertools' own POWERTOOLS_IDEMPOTENCY_DISABLED turns idempotency off.
     idempotency_table: str | None = None
     reports_queue_url: str | None = None
     slack_webhook_secret_arn: str | None = None

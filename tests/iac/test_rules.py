@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from vpc_remediator.cli.router import Router
-from vpc_remediator.cli.template import functions, load_template
+from vpc_remediator.cli.template import eventbridge_rules, functions, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -102,15 +102,48 @@ def test_the_own_role_exclusion_follows_the_stack_name() -> None:
     assert [rule.function for rule in renamed.matching(event)] == ["DefaultVpcFunction"]
 
 
-def test_every_rule_has_a_failed_call_guard_or_matches_failures_on_purpose() -> None:
-    template = load_template(TEMPLATE)
-    for name, properties in functions(template).items():
-        for event_name, event in properties.get("Events", {}).items():
-            if event["Type"] != "EventBridgeRule":
-                continue
-            detail = event["Properties"]["Pattern"].get("detail", {})
-            if event["Properties"]["Pattern"].get("detail-type") == ["AWS API Call via CloudTrail"]:
-                assert "errorCode" in detail or "$or" in detail, f"{name}.{event_name} must say which errors it takes"
+# The loop guard every CloudTrail rule carries (template.yaml writes it once, as the YAML anchor not-this-stacks-roles):
+# a call by one of this stack's roles, all named "<stack name>-...", never reaches a function.
+NOT_THIS_STACKS_ROLES = {"anything-but": {"prefix": {"Fn::Sub": "${AWS::StackName}-"}}}
+LOOP_GUARD = {
+    "$or": [
+        {"sessionContext": {"sessionIssuer": {"userName": [NOT_THIS_STACKS_ROLES]}}},
+        {"sessionContext": {"sessionIssuer": {"userName": [{"exists": False}]}}},
+    ]
+}
+# The one rule that takes failed calls, on purpose: those that failed because the default VPC is missing.
+TAKES_FAILED_CALLS = "DefaultVpcFunction.DefaultVpcMissing"
+
+
+def cloudtrail_rules() -> dict[str, dict[str, Any]]:
+    """ "Function.Rule" → pattern, for every rule of the template on CloudTrail's "AWS API Call via CloudTrail"."""
+    return {
+        f"{rule.function}.{rule.name}": rule.pattern
+        for rule in eventbridge_rules(load_template(TEMPLATE))
+        if "AWS API Call via CloudTrail" in rule.pattern.get("detail-type", [])
+    }
+
+
+def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
+    assert len(cloudtrail_rules()) == 7
+    assert TAKES_FAILED_CALLS in cloudtrail_rules()
+
+
+@pytest.mark.parametrize("rule", sorted(cloudtrail_rules()))
+def test_every_cloudtrail_rule_carries_exactly_the_loop_guard(rule: str) -> None:
+    assert cloudtrail_rules()[rule]["detail"]["userIdentity"] == LOOP_GUARD
+
+
+@pytest.mark.parametrize("rule", sorted(cloudtrail_rules()))
+def test_every_cloudtrail_rule_takes_successful_calls_only_but_the_missing_default_vpc_rule(rule: str) -> None:
+    detail = cloudtrail_rules()[rule]["detail"]
+    if rule != TAKES_FAILED_CALLS:
+        assert detail["errorCode"] == [{"exists": False}]
+        return
+    # Failed calls, but only with the errors of a missing default VPC (or of its missing subnets), each named.
+    assert "errorCode" not in detail
+    for branch in detail["$or"]:
+        assert branch["errorCode"] and all(isinstance(code, str) for code in branch["errorCode"])
 
 
 def test_every_handler_in_the_template_exists() -> None:

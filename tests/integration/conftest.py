@@ -26,6 +26,7 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "AWS_DEFAULT_REGION": REGION,
         "STACK_NAME": "vpc-remediator",
         "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_IDEMPOTENCY_DISABLED": "true",
     }.items():
         monkeypatch.setenv(name, value)
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "IDEMPOTENCY_TABLE", "DRY_RUN"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import urllib.parse
 import urllib.request
@@ -36,19 +35,13 @@ from vpc_remediator.devkit.scenarios.placement import (
 EVENTS = ROOT / "events"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def moto_server() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    # Port 0: the system picks a free port when the server binds it, so parallel test processes never race for one.
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    url = f"http://127.0.0.1:{port}"
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
     # moto keeps its accounts in process-wide state: start every test from a fresh one.
     urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()
     try:
@@ -173,11 +166,13 @@ def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) 
     assert "broken.json" in result.stderr
 
 
+@pytest.mark.xdist_group("demo")
 def test_the_demo_into_a_pipe_is_plain_text(demo: subprocess.CompletedProcess[str]) -> None:
     assert "\x1b" not in demo.stdout + demo.stderr
     assert "\n=== Slack" in demo.stdout  # headings in their plain shape
 
 
+@pytest.mark.xdist_group("demo")
 def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.CompletedProcess[str]) -> None:
     assert "[FIXED] default-vpc" in demo.stdout
     assert "ec2:CreateDefaultVpc" in demo.stdout
@@ -211,6 +206,7 @@ def test_handle_says_when_slack_did_not_take_a_message(moto_server: str, server_
     assert default_vpc_picture(server_ec2)["vpc"] is not None  # the remediation itself stands
 
 
+@pytest.mark.xdist_group("demo")
 def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder(
     demo: subprocess.CompletedProcess[str],
 ) -> None:
@@ -347,6 +343,7 @@ def test_handle_dry_run_changes_no_workload(moto_server: str, placement: dict[st
     assert len(batch.describe_job_definitions(jobDefinitionName="nightly")["jobDefinitions"]) == 1
 
 
+@pytest.mark.xdist_group("demo")
 def test_demo_shows_every_workload_kind_placed(demo: subprocess.CompletedProcess[str]) -> None:
     placement = demo.stdout.split("=== Workload placement", 1)[1]
     for mark in (

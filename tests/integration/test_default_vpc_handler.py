@@ -20,6 +20,7 @@ from vpc_remediator.devkit.scenarios.default_vpc import (
     delete_gateway,
     delete_last_default_subnet,
 )
+from vpc_remediator.domain.errors import ConfigurationError
 from vpc_remediator.handlers.default_vpc import lambda_handler
 from vpc_remediator.remediation.entry import on_default_vpc_event
 from vpc_remediator.settings import Settings, get_settings
@@ -137,7 +138,9 @@ def test_the_same_cloudtrail_event_is_handled_once(ec2: Any, monkeypatch: pytest
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         BillingMode="PAY_PER_REQUEST",
     )
+    # As in Lambda: a table, and Powertools' idempotency on (the tests' default is off, as the CLI's is).
     monkeypatch.setenv("IDEMPOTENCY_TABLE", "idempotency")
+    monkeypatch.setenv("POWERTOOLS_IDEMPOTENCY_DISABLED", "false")
     get_settings.cache_clear()
     event = sample("ec2/DeleteVpc")
     delete_default_vpc(ec2)
@@ -146,4 +149,16 @@ def test_the_same_cloudtrail_event_is_handled_once(ec2: Any, monkeypatch: pytest
     redelivered = dict(event, id="another-eventbridge-delivery-id")
     second = invoke(redelivered)
     assert second == first
+    assert default_vpc_picture(ec2) == {"vpc": None}
+    # The second delivery was answered from the first one's record, kept by Powertools under the CloudTrail eventID.
+    (record,) = dynamodb.scan(TableName="idempotency")["Items"]
+    assert record["status"] == {"S": "COMPLETED"}
+
+
+def test_idempotency_on_without_a_table_fails_naming_the_parameter(ec2: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POWERTOOLS_IDEMPOTENCY_DISABLED", "false")
+    get_settings.cache_clear()
+    delete_default_vpc(ec2)
+    with pytest.raises(ConfigurationError, match=r"IdempotencyTable \(IDEMPOTENCY_TABLE\)"):
+        invoke(sample("ec2/DeleteVpc"))
     assert default_vpc_picture(ec2) == {"vpc": None}

@@ -55,10 +55,10 @@ def test_a_rejected_message_does_not_stop_the_others() -> None:
 
 def test_an_unreachable_webhook_fails_the_messages_without_raising() -> None:
     with socket.socket() as sock:
+        # Bound but not listening: connections are refused, and no other test process can take the port meanwhile.
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    # Nothing listens on that port any more.
-    result = deliver(plan_messages(reports(2)), webhook_client(f"http://127.0.0.1:{port}/hook", timeout=2))
+        result = deliver(plan_messages(reports(2)), webhook_client(f"http://127.0.0.1:{port}/hook", timeout=2))
     assert result.sent == []
     assert result.undelivered_reports == {0, 1}
     assert "unreachable" in result.failed[0][1]

@@ -8,6 +8,7 @@ import os
 import sys
 import tomllib
 import uuid
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,15 +81,19 @@ class LocalRuntime:
                 "STACK_NAME": self.stack_name,
                 "DRY_RUN": "true" if self.dry_run else "false",
                 "MANAGE_DEFAULT_VPC": "true",
-                # Locally there is no idempotency table and no CloudWatch.
+                # Locally there is no idempotency table and no CloudWatch: Powertools' own switches turn both off.
+                "POWERTOOLS_IDEMPOTENCY_DISABLED": "true",
                 "POWERTOOLS_METRICS_DISABLED": "true",
                 "POWERTOOLS_LOG_LEVEL": "DEBUG" if self.verbose else "WARNING",
                 **self.extra_env,
             }
         )
-        os.environ.pop("IDEMPOTENCY_TABLE", None)
         get_settings.cache_clear()
         bootstrap.reset()
+        from aws_lambda_powertools.warnings import PowertoolsUserWarning  # noqa: PLC0415  (after the environment is set)
+
+        # Powertools warns at each call that idempotency is off; a local run is the development use it allows.
+        warnings.filterwarnings("ignore", message="Disabling idempotency", category=PowertoolsUserWarning)
         from vpc_remediator.observability import logger  # noqa: PLC0415  (after the environment is set)
 
         logger.setLevel(logging.DEBUG if self.verbose else logging.WARNING)

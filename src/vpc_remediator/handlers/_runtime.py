@@ -1,4 +1,4 @@
-"""What every handler shares: idempotency on the CloudTrail eventID (on in Lambda, off locally), report output."""
+"""What every handler shares: idempotency on the CloudTrail eventID (Powertools), report output."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from vpc_remediator.domain.errors import ConfigurationError
 from vpc_remediator.domain.report import Report
 from vpc_remediator.observability import logger, metrics, record
 from vpc_remediator.settings import get_settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
     from vpc_remediator.remediation.ports import ReportSender
@@ -26,27 +28,45 @@ IDEMPOTENCY_SECONDS = 24 * 3600
 
 
 @functools.cache
-def _guarded(handler: Handler, table: str) -> Handler:
-    from aws_lambda_powertools.utilities.idempotency import (  # noqa: PLC0415  (only in Lambda)
+def _guarded(handler: Handler, table: str | None) -> Handler:
+    from aws_lambda_powertools.utilities.idempotency import (  # noqa: PLC0415  (made once per handler)
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
         idempotent,
     )
 
+    store = DynamoDBPersistenceLayer(table_name=table) if table else _no_table()
     config = IdempotencyConfig(event_key_jmespath=EVENT_KEY, expires_after_seconds=IDEMPOTENCY_SECONDS)
-    guarded: Handler = idempotent(persistence_store=DynamoDBPersistenceLayer(table_name=table), config=config)(handler)
+    guarded: Handler = idempotent(persistence_store=store, config=config)(handler)
     return guarded
 
 
+def _no_table() -> BasePersistenceLayer:
+    """The store where IDEMPOTENCY_TABLE is not set: unused while idempotency is off, a loud failure while it is on."""
+    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer  # noqa: PLC0415
+
+    class NoTable(BasePersistenceLayer):
+        # Powertools configures its store before anything else, and only when its idempotency is on.
+        def configure(self, *args: Any, **kwargs: Any) -> None:
+            raise ConfigurationError(
+                "IdempotencyTable (IDEMPOTENCY_TABLE) is required unless POWERTOOLS_IDEMPOTENCY_DISABLED is true"
+            )
+
+        _get_record = _put_record = _update_record = _delete_record = configure  # type: ignore[assignment]
+
+    return NoTable()  # type: ignore[no-untyped-call]
+
+
 def idempotent_on_event_id(handler: Handler) -> Handler:
-    """Run the handler at most once per event (by eventID) when an idempotency table is configured."""
+    """Run the handler at most once per event (by eventID), with Powertools' idempotency on the IdempotencyTable.
+
+    Local runs (the CLI, tests) have no table: they set Powertools' own POWERTOOLS_IDEMPOTENCY_DISABLED, and Powertools
+    calls the handler straight through.
+    """
 
     @functools.wraps(handler)
     def wrapper(event: dict[str, Any], context: LambdaContext) -> Any:
-        table = get_settings().idempotency_table
-        if table is None:
-            return handler(event, context)
-        return _guarded(handler, table)(event, context)
+        return _guarded(handler, get_settings().idempotency_table)(event, context)
 
     return wrapper
 
