@@ -38,6 +38,8 @@ PROFILE = Profile(
     # Its Fargate jobs take their public IP from their job definition: it has no setting of its own.
     public_ip_setting=False,
     always_reaches=CONTAINER_SERVICES + ECS_AGENT_SERVICES,
+    # EC2 and Spot environments launch instances: a public subnet helps them only when it maps public IPs on launch.
+    platform_rules=(("EC2", EgressRule.PUBLIC_ON_LAUNCH), ("SPOT", EgressRule.PUBLIC_ON_LAUNCH)),
 )
 
 
