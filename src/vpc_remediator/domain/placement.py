@@ -252,7 +252,8 @@ def _public_on_launch(
     if not no_ip and not isolated:
         public = [item for item in before if item.egress is EgressClass.PUBLIC]
         if public and len(public) == len(before):
-            reason = f"in public subnets {_names(public)} whose instances get a public IP on launch"
+            how = "their launch template associates one" if template_ip else "the subnets map one"
+            reason = f"in public subnets {_names(public)} whose instances get a public IP on launch ({how})"
         else:
             reason = "in subnets with egress: " + ", ".join(
                 f"{item.id} ({item.via_kind} {item.via})" for item in before
