@@ -358,3 +358,10 @@ def test_demo_shows_every_workload_kind_placed(demo: subprocess.CompletedProcess
     ):
         assert mark in placement, mark
     assert "before:" in placement and "after:" in placement
+
+
+def test_demo_leaves_the_firewall_routed_service_in_place_and_says_why(demo: subprocess.CompletedProcess[str]) -> None:
+    act = demo.stdout.split("through a Network Firewall endpoint", 1)[1].split("===", 1)[0]
+    assert "[ok] ecs-service" in act, act
+    assert "would bypass" in act
+    assert "Gateway Load Balancer or Network Firewall endpoint" in act

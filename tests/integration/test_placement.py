@@ -617,6 +617,9 @@ def test_a_compute_environment_change_that_did_not_land_is_failed(world: World) 
 
 def test_an_ec2_best_fit_compute_environment_is_reported_not_updated(world: World) -> None:
     arn = "arn:aws:batch:us-east-1:123456789012:compute-environment/jobs"
+    # EC2 instances need public subnets that map public IPs on launch.
+    for subnet in world.topo.public:
+        world.ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
     batch, stubber = stubbed_batch(
         world,
         [

@@ -213,3 +213,18 @@ def test_console_links_per_resource_kind() -> None:
         cloudtrail_url("e-1", region)
         == f"https://{region}.console.aws.amazon.com/cloudtrailv2/home?region={region}#/events/e-1"
     )
+
+
+def test_a_placement_says_its_platform_and_where_it_was_read_and_shows_routed_egress_classes() -> None:
+    details = PlacementDetails(
+        name="worker",
+        platform="EC2",
+        platform_source="the cluster's default capacity provider strategy",
+        subnets_before=(SubnetView("subnet-p", "us-east-1a", "public"),),
+        subnets_after=(SubnetView("subnet-f", "us-east-1a", "routed-inspected", "vpce-0fw"),),
+        assign_public_ip_before="DISABLED",
+        assign_public_ip_after="DISABLED",
+    )
+    rendered = "\n".join(texts(report_message(report(Outcome.REMEDIATED, details=details)).payload()))
+    assert "Platform: EC2 (from the cluster's default capacity provider strategy)" in rendered
+    assert "`subnet-f` (us-east-1a, routed-inspected)" in rendered

@@ -9,6 +9,7 @@ import pytest
 from tests.unit.advice import advice_dict
 from vpc_remediator.domain.nat import HOURS_PER_MONTH, PRICES, PUBLIC_IPV4_HOUR, advise, nat_cost
 from vpc_remediator.domain.network import Endpoint, NatGateway, Route, RouteTable, Subnet, VpcNetwork
+from vpc_remediator.domain.workload import EgressRule
 from vpc_remediator.workloads import batch_compute_environment, ecs_service, ecs_task, lambda_function
 
 ZONES = ("us-east-1a", "us-east-1b")
@@ -158,3 +159,23 @@ def test_the_advice_value_is_frozen() -> None:
     advice = advise(public_vpc(), ZONES, lambda_function.PROFILE, "us-east-1")
     with pytest.raises(AttributeError):
         advice.vpc_id = "other"  # type: ignore[misc]
+
+
+def test_an_ec2_backed_task_is_never_advised_a_public_ip_and_is_told_why() -> None:
+    advice = advise(
+        public_vpc(), ZONES, ecs_service.PROFILE, "us-east-1", subnet_ids=["subnet-a"], rule=EgressRule.PRIVATE_ONLY
+    ).view()
+    keys = [item.key for item in advice.alternatives]
+    assert "public-subnets" not in keys and "leave-vpc" not in keys
+    assert "EC2 capacity never gets a public IP" in advice.why
+
+
+def test_routed_egress_the_vpc_already_has_is_offered_before_a_nat_gateway() -> None:
+    subnets = (*isolated_vpc().subnets, Subnet("subnet-tgw", "vpc-2", "us-east-1a"))
+    tables = (
+        RouteTable("rtb-main", (), is_main=True),
+        RouteTable("rtb-tgw", (Route("0.0.0.0/0", "tgw-1"),), ("subnet-tgw",)),
+    )
+    advice = advise(VpcNetwork("vpc-2", subnets, tables), ZONES, lambda_function.PROFILE, "us-east-1").view()
+    routed = next(item for item in advice.alternatives if item.key == "routed-egress")
+    assert "subnet-tgw (us-east-1a, routed-central via tgw-1)" in routed.how

@@ -1,6 +1,7 @@
 from vpc_remediator.domain.network import (
     EgressClass,
     Endpoint,
+    NatGateway,
     Route,
     RouteTable,
     Subnet,
@@ -44,7 +45,7 @@ def test_a_route_to_an_internet_gateway_makes_a_subnet_public() -> None:
     assert egress.via == "igw-1"
 
 
-def test_nat_gateways_and_other_egress_targets_are_private_nat_and_say_which() -> None:
+def test_nat_gateways_are_private_nat_and_transit_gateways_routed_central_and_say_which() -> None:
     nat, tgw = network().egress("subnet-nat-a"), network().egress("subnet-tgw-b")
     assert nat is not None and tgw is not None
     assert (nat.egress, nat.via_kind, nat.ipv6_egress) == (
@@ -52,7 +53,8 @@ def test_nat_gateways_and_other_egress_targets_are_private_nat_and_say_which() -
         "NAT gateway",
         "egress-only internet gateway",
     )
-    assert (tgw.egress, tgw.via_kind) == (EgressClass.PRIVATE_NAT, "transit gateway")
+    assert (tgw.egress, tgw.via_kind) == (EgressClass.ROUTED_CENTRAL, "transit gateway")
+    assert nat.private_egress and tgw.private_egress
 
 
 def test_peering_blackholes_and_no_route_are_isolated() -> None:
@@ -94,3 +96,55 @@ def test_endpoint_services_keep_their_dotted_names() -> None:
     }
     for service_name, short in names.items():
         assert Endpoint("vpce-1", service_name, "Interface").service == short
+
+
+CORE_NETWORK = "arn:aws:networkmanager::123456789012:core-network/core-network-0a1b2c3d4e5f67890"
+
+
+def inspection_vpc() -> VpcNetwork:
+    """Workload subnets route to a firewall endpoint; the firewall and NAT subnets route to the internet gateway."""
+    subnets = tuple(
+        Subnet(name, "vpc-1", zone)
+        for name, zone in [
+            ("fw-a", "a"),
+            ("fw-b", "b"),
+            ("natsub-a", "a"),
+            ("pub-b", "b"),
+            ("app-a", "a"),
+            ("app-b", "b"),
+            ("vgw-a", "a"),
+            ("wan-b", "b"),
+        ]
+    )
+    tables = (
+        RouteTable("rtb-main", (LOCAL,), is_main=True),
+        RouteTable("rtb-fw", (LOCAL, Route("0.0.0.0/0", "igw-1")), ("fw-a", "fw-b", "natsub-a", "pub-b")),
+        RouteTable("rtb-app", (LOCAL, Route("0.0.0.0/0", "vpce-0fw1")), ("app-a", "app-b")),
+        RouteTable("rtb-vgw", (LOCAL, Route("0.0.0.0/0", "vgw-1")), ("vgw-a",)),
+        RouteTable("rtb-wan", (LOCAL, Route("0.0.0.0/0", CORE_NETWORK)), ("wan-b",)),
+    )
+    endpoints = (
+        Endpoint("vpce-0fw1", "com.amazonaws.vpce.us-east-1.vpce-svc-0fw", "GatewayLoadBalancer", ("fw-a",)),
+        Endpoint("vpce-0fw2", "com.amazonaws.vpce.us-east-1.vpce-svc-0fw", "GatewayLoadBalancer", ("fw-b",)),
+        Endpoint("vpce-s3", "com.amazonaws.us-east-1.s3", "Gateway"),
+    )
+    nats = (NatGateway("nat-1", "natsub-a", "a"),)
+    return VpcNetwork("vpc-1", subnets, tables, nats, endpoints)
+
+
+def test_firewall_endpoints_cloud_wan_and_virtual_private_gateways_are_routed_egress() -> None:
+    network = inspection_vpc()
+    found = {name: network.egress(name) for name in ("app-a", "vgw-a", "wan-b")}
+    assert {name: (item.egress, item.via_kind) for name, item in found.items() if item} == {
+        "app-a": (EgressClass.ROUTED_INSPECTED, "Gateway Load Balancer or Network Firewall endpoint"),
+        "vgw-a": (EgressClass.ROUTED_CENTRAL, "virtual private gateway (on-premises egress)"),
+        "wan-b": (EgressClass.ROUTED_CENTRAL, "Cloud WAN core network"),
+    }
+    assert all(item is not None and item.private_egress for item in found.values())
+
+
+def test_subnets_holding_a_nat_gateway_or_an_inspection_endpoint_are_never_move_targets() -> None:
+    network = inspection_vpc()
+    assert [item.id for item in network.of_class(EgressClass.PUBLIC)] == ["fw-a", "natsub-a", "fw-b", "pub-b"]
+    assert network.hosts_egress() == {"fw-a", "fw-b", "natsub-a"}
+    assert [item.id for item in network.targets([EgressClass.PUBLIC])] == ["pub-b"]

@@ -8,7 +8,7 @@ import pytest
 
 from vpc_remediator.domain.exposure import IngressRule, exposures
 from vpc_remediator.domain.guards import LedgerEntry, already_handled, check_flapping, exemption, iac_owner
-from vpc_remediator.domain.network import Route, RouteTable, Subnet, VpcNetwork
+from vpc_remediator.domain.network import Endpoint, NatGateway, Route, RouteTable, Subnet, VpcNetwork
 from vpc_remediator.domain.placement import Verdict, decide_placement, template_change
 from vpc_remediator.domain.workload import Workload
 from vpc_remediator.workloads import batch_compute_environment, batch_job_definition, ecs_service, lambda_function
@@ -225,3 +225,151 @@ def test_an_event_already_acted_on_is_recognised() -> None:
     assert already_handled([entry(5, event="e-1")], "e-1") is not None
     assert already_handled([entry(5, event="e-1")], "e-2") is None
     assert already_handled([entry(5, "blocked", event="e-1")], "e-1") is None
+
+
+# Egress by platform ---------------------------------------------------------------------------------------------------
+
+
+def on_platform(platform: str, *subnets: str, public_ip: bool = False) -> Workload:
+    return Workload(
+        ecs_service.PROFILE,
+        "arn:svc",
+        "svc",
+        subnets,
+        ("sg-1",),
+        assign_public_ip=public_ip,
+        network_mode="awsvpc",
+        platform=platform,
+    )
+
+
+def test_an_ec2_backed_awsvpc_service_in_public_subnets_moves_to_nat_subnets_and_never_gets_a_public_ip() -> None:
+    decision = decide_placement(on_platform("EC2", "pub-a", "pub-b"), vpc())
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("nat-a", "nat-b")
+    assert decision.target.assign_public_ip is False
+    assert not decision.gives_public_ip
+    assert "EC2 capacity never gets a public IP" in decision.reason
+
+
+def test_an_ec2_backed_awsvpc_service_in_isolated_subnets_moves_to_nat_subnets_too() -> None:
+    decision = decide_placement(on_platform("EC2", "iso-a"), vpc())
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None and decision.target.assign_public_ip is False
+    assert {item.egress.value for item in decision.after} == {"private-nat"}
+
+
+def test_an_ec2_backed_awsvpc_service_needs_nat_where_the_vpc_has_no_private_egress() -> None:
+    decision = decide_placement(on_platform("EC2", "pub-a", "pub-b"), vpc(private=False))
+    assert decision.verdict is Verdict.NEEDS_NAT
+    assert decision.target is None
+
+
+def test_an_ec2_backed_awsvpc_service_behind_a_nat_is_compliant() -> None:
+    assert decide_placement(on_platform("EC2", "nat-a", "nat-b"), vpc()).verdict is Verdict.COMPLIANT
+
+
+@pytest.mark.parametrize("platform", ["EXTERNAL", "mixed"])
+def test_ecs_anywhere_and_mixed_strategies_are_not_placed(platform: str) -> None:
+    decision = decide_placement(on_platform(platform, "iso-a"), vpc())
+    assert decision.verdict is Verdict.NOT_APPLICABLE
+    assert platform in decision.reason
+
+
+# Routed egress ------------------------------------------------------------------------------------------------------
+
+
+def inspection_vpc() -> VpcNetwork:
+    """app-* route to a firewall endpoint in fw-*; fw-* and natsub-a route to the internet gateway; iso-* nowhere."""
+    names = {"fw-a": "a", "fw-b": "b", "natsub-a": "a", "app-a": "a", "app-b": "b", "iso-a": "a", "iso-b": "b"}
+    subnets = tuple(Subnet(name, "vpc-1", zone) for name, zone in names.items())
+    tables = (
+        RouteTable("rtb-main", (LOCAL,), is_main=True),
+        RouteTable("rtb-fw", (LOCAL, Route("0.0.0.0/0", "igw-1")), ("fw-a", "fw-b", "natsub-a")),
+        RouteTable("rtb-app", (LOCAL, Route("0.0.0.0/0", "vpce-0fw1")), ("app-a", "app-b")),
+    )
+    endpoints = tuple(
+        Endpoint(f"vpce-0fw{zone}", "com.amazonaws.vpce.us-east-1.vpce-svc-0fw", "GatewayLoadBalancer", (f"fw-{zone}",))
+        for zone in "ab"
+    )
+    nats = (NatGateway("nat-1", "natsub-a", "a"),)
+    return VpcNetwork("vpc-1", subnets, tables, nats, endpoints)
+
+
+def test_a_fargate_service_behind_a_firewall_stays_and_the_reason_says_why() -> None:
+    decision = decide_placement(service("app-a", "app-b"), inspection_vpc())
+    assert decision.verdict is Verdict.COMPLIANT
+    assert "bypass" in decision.reason
+    assert {item.egress.value for item in decision.before} == {"routed-inspected"}
+
+
+def test_an_isolated_service_never_moves_into_the_firewall_or_nat_subnets() -> None:
+    decision = decide_placement(service("iso-a", "iso-b"), inspection_vpc())
+    assert decision.verdict is Verdict.NEEDS_NAT
+    assert decision.target is None
+
+
+def test_a_function_behind_a_firewall_or_central_egress_is_compliant() -> None:
+    assert decide_placement(function("app-a", "app-b"), inspection_vpc()).verdict is Verdict.COMPLIANT
+
+
+def test_a_function_in_public_subnets_moves_to_inspected_subnets_not_to_the_nat_subnet() -> None:
+    decision = decide_placement(function("fw-a", "fw-b"), inspection_vpc())
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("app-a", "app-b")
+
+
+# Batch on EC2 and Spot ----------------------------------------------------------------------------------------------
+
+
+def batch_vpc(maps: tuple[str, ...]) -> VpcNetwork:
+    subnets = [Subnet(f"pub-{zone}", "vpc-1", zone, map_public_ip_on_launch=f"pub-{zone}" in maps) for zone in "ab"]
+    subnets += [Subnet(f"map-{zone}", "vpc-1", zone, map_public_ip_on_launch=f"map-{zone}" in maps) for zone in "ab"]
+    public = ("pub-a", "pub-b", "map-a", "map-b")
+    tables = (
+        RouteTable("rtb-main", (LOCAL,), is_main=True),
+        RouteTable("rtb-pub", (LOCAL, Route("0.0.0.0/0", "igw-1")), public),
+    )
+    return VpcNetwork("vpc-1", tuple(subnets), tables)
+
+
+def ec2_environment(*subnets: str, platform: str = "EC2", template_ip: bool | None = None) -> Workload:
+    return Workload(
+        batch_compute_environment.PROFILE,
+        "arn:ce",
+        "ce",
+        subnets,
+        ("sg-1",),
+        platform=platform,
+        launch_template_public_ip=template_ip,
+    )
+
+
+@pytest.mark.parametrize("platform", ["EC2", "SPOT"])
+def test_a_batch_ec2_environment_in_public_subnets_that_map_no_public_ip_moves_to_ones_that_do(platform: str) -> None:
+    decision = decide_placement(ec2_environment("pub-a", "pub-b", platform=platform), batch_vpc(("map-a", "map-b")))
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None and decision.target.subnet_ids == ("map-a", "map-b")
+    assert "RUNNABLE" in decision.reason
+
+
+def test_a_batch_ec2_environment_with_no_subnet_that_maps_public_ips_is_told_what_to_change() -> None:
+    decision = decide_placement(ec2_environment("pub-a", "pub-b"), batch_vpc(()))
+    assert decision.verdict is Verdict.NOT_APPLICABLE
+    assert "MapPublicIpOnLaunch" in decision.reason and "launch template" in decision.reason
+
+
+def test_a_batch_ec2_environment_whose_subnets_or_launch_template_give_public_ips_is_compliant() -> None:
+    assert decide_placement(ec2_environment("map-a", "map-b"), batch_vpc(("map-a", "map-b"))).verdict is (
+        Verdict.COMPLIANT
+    )
+    assert decide_placement(ec2_environment("pub-a", "pub-b", template_ip=True), batch_vpc(())).verdict is (
+        Verdict.COMPLIANT
+    )
+
+
+def test_a_fargate_environment_still_counts_any_public_subnet() -> None:
+    decision = decide_placement(ec2_environment("pub-a", "pub-b", platform="FARGATE"), batch_vpc(()))
+    assert decision.verdict is Verdict.COMPLIANT

@@ -16,6 +16,7 @@ from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
 
 if TYPE_CHECKING:
     from mypy_boto3_batch import BatchClient
+    from mypy_boto3_ec2 import EC2Client
 
 # EC2 and Spot environments accept new subnets only through an "infrastructure update", which needs one of these
 # allocation strategies and the service-linked role; Fargate environments always accept them.
@@ -50,9 +51,29 @@ def _subnet_update_blocker(raw: dict[str, Any]) -> str | None:
 class BatchComputeEnvironmentAdapter:
     """Describes compute environments and updates their subnets."""
 
-    def __init__(self, batch: BatchClient, profile: Profile) -> None:
+    def __init__(self, batch: BatchClient, profile: Profile, ec2: EC2Client | None = None) -> None:
         self._batch = batch
         self._profile = profile
+        self._ec2 = ec2
+
+    def _launch_template_public_ip(self, resources: Mapping[str, Any]) -> bool | None:
+        """AssociatePublicIpAddress of the launch template's primary network interface; None when it does not say."""
+        template = resources.get("launchTemplate") or {}
+        if self._ec2 is None or resources.get("type") in FARGATE_PLATFORMS or not template:
+            return None
+        kwargs: dict[str, Any] = {"Versions": [str(template.get("version") or "$Default")]}
+        if template.get("launchTemplateId"):
+            kwargs["LaunchTemplateId"] = template["launchTemplateId"]
+        elif template.get("launchTemplateName"):
+            kwargs["LaunchTemplateName"] = template["launchTemplateName"]
+        else:
+            return None
+        with translated("ec2:DescribeLaunchTemplateVersions"):
+            versions = self._ec2.describe_launch_template_versions(**kwargs)["LaunchTemplateVersions"]
+        interfaces = versions[0].get("LaunchTemplateData", {}).get("NetworkInterfaces", []) if versions else []
+        primary = next((item for item in interfaces if item.get("DeviceIndex", 0) == 0), None)
+        value = primary.get("AssociatePublicIpAddress") if primary else None
+        return None if value is None else bool(value)
 
     def load(self, ref: WorkloadRef) -> Workload:
         """Describe the compute environment the ref names."""
@@ -84,6 +105,7 @@ class BatchComputeEnvironmentAdapter:
             not_in_place_reason=blocker,
             raw=raw,
             platform=resources.get("type"),
+            launch_template_public_ip=self._launch_template_public_ip(resources),
         )
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:

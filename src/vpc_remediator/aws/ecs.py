@@ -34,6 +34,36 @@ def _network(config: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
+FARGATE_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
+# ECS's own default when a call names neither a launch type nor a strategy and the cluster has no default strategy.
+DEFAULT_LAUNCH_TYPE = "EC2"
+# Deployment controllers whose services cannot take a new network configuration through UpdateService.
+_NOT_UPDATABLE = {
+    "CODE_DEPLOY": (
+        "a service with the CODE_DEPLOY deployment controller changes its network only through a new CodeDeploy "
+        "deployment: create one whose AppSpec carries the corrected NetworkConfiguration"
+    ),
+    "EXTERNAL": (
+        "a service with the EXTERNAL deployment controller takes its network from its task sets: create a new task "
+        "set with the corrected network configuration and shift traffic to it"
+    ),
+}
+
+
+def strategy_platform(strategy: Any) -> str:
+    """FARGATE, FARGATE_SPOT, EC2 (Auto Scaling group providers) or mixed, from a capacity provider strategy.
+
+    AWS accepts only Fargate providers or only Auto Scaling group providers in one strategy; a mix is reported as such.
+    """
+    providers = {str(item.get("capacityProvider", "")) for item in strategy or [] if isinstance(item, Mapping)}
+    fargate = providers & FARGATE_PROVIDERS
+    if not fargate:
+        return "EC2"
+    if fargate != providers:
+        return "mixed"
+    return "FARGATE_SPOT" if fargate == {"FARGATE_SPOT"} else "FARGATE"
+
+
 def network_configuration(workload: Workload, plan: NetworkPlan) -> dict[str, Any]:
     """The awsvpcConfiguration to send: the workload's own, with only subnets and the public IP changed."""
     current = dict(workload.raw.get("networkConfiguration", {}).get("awsvpcConfiguration", {}))
@@ -47,6 +77,38 @@ def network_configuration(workload: Workload, plan: NetworkPlan) -> dict[str, An
     return {"awsvpcConfiguration": current}
 
 
+def _code_deploy_deployment(workload: Workload, plan: NetworkPlan) -> Action:
+    """The CodeDeploy CreateDeployment whose AppSpec moves a CODE_DEPLOY service (ECS blue/green) to the new network."""
+    config = network_configuration(workload, plan)["awsvpcConfiguration"]
+    properties: dict[str, Any] = {
+        "TaskDefinition": str(workload.raw.get("taskDefinition", "")),
+        "NetworkConfiguration": {
+            "AwsvpcConfiguration": {
+                "Subnets": config["subnets"],
+                "SecurityGroups": config["securityGroups"],
+                "AssignPublicIp": config["assignPublicIp"],
+            }
+        },
+    }
+    balancers = workload.raw.get("loadBalancers") or []
+    if balancers:
+        first = balancers[0]
+        properties["LoadBalancerInfo"] = {
+            "ContainerName": first.get("containerName"),
+            "ContainerPort": first.get("containerPort"),
+        }
+    appspec = {
+        "version": 0.0,
+        "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": properties}}],
+    }
+    params = {
+        "applicationName": "<the service's CodeDeploy application>",
+        "deploymentGroupName": "<its deployment group>",
+        "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps(appspec)}},
+    }
+    return Action("codedeploy:CreateDeployment", params)
+
+
 class _EcsAdapter:
     """What the ECS adapters share: the client, their kind's profile, and the network modes of task definitions."""
 
@@ -54,6 +116,33 @@ class _EcsAdapter:
         self._ecs = ecs
         self._profile = profile
         self._network_modes: dict[str, str] = {}
+        self._cluster_defaults: dict[str, list[Any]] = {}
+
+    def _cluster_default(self, cluster: str) -> list[Any]:
+        # Read only when the workload names neither a launch type nor a strategy; once per cluster and adapter.
+        if cluster not in self._cluster_defaults:
+            with translated("ecs:DescribeClusters"):
+                found = self._ecs.describe_clusters(clusters=[cluster])["clusters"]
+            self._cluster_defaults[cluster] = (
+                list(found[0].get("defaultCapacityProviderStrategy") or []) if found else []
+            )
+        return self._cluster_defaults[cluster]
+
+    def _platform(self, raw: Mapping[str, Any]) -> tuple[str, str]:
+        """(platform, where it was read from): launchType, else the capacity provider strategy, else the cluster's."""
+        if raw.get("launchType"):
+            return str(raw["launchType"]), "launchType"
+        if raw.get("capacityProviderStrategy"):
+            return strategy_platform(raw["capacityProviderStrategy"]), "capacityProviderStrategy"
+        if raw.get("capacityProviderName"):
+            # A task names the one provider it was placed by.
+            provider = [{"capacityProvider": raw["capacityProviderName"]}]
+            return strategy_platform(provider), "capacityProviderName"
+        cluster = raw.get("clusterArn")
+        default = self._cluster_default(str(cluster)) if cluster else []
+        if default:
+            return strategy_platform(default), "the cluster's default capacity provider strategy"
+        return DEFAULT_LAUNCH_TYPE, "ECS's default launch type (no launch type, strategy or cluster default strategy)"
 
     def reload(self, workload: Workload, arn: str) -> Workload:
         """Describe the workload again (verification after a write)."""
@@ -78,13 +167,15 @@ class _EcsAdapter:
         self, raw: dict[str, Any], arn: str, name: str, task_definition: str | None, **extra: Any
     ) -> Workload:
         config = raw.get("networkConfiguration", {}).get("awsvpcConfiguration")
+        platform, source = self._platform(raw)
         return Workload(
             profile=self._profile,
             arn=arn,
             name=name,
             network_mode=self._network_mode(task_definition, bool(config)),
             raw=raw,
-            platform=raw.get("launchType") or "capacity provider",
+            platform=platform,
+            platform_source=source,
             **_network(config),
             **extra,
         )
@@ -117,10 +208,34 @@ class EcsServiceAdapter(_EcsAdapter):
         """A service as DescribeServices (with TAGS) returns it, as a Workload: the sweep describes ten at a time."""
         raw: dict[str, Any] = dict(described)
         tags = {**_tags(raw.get("tags")), **(extra_tags or {})}
-        return self._workload(raw, raw["serviceArn"], raw.get("serviceName", ""), raw.get("taskDefinition"), tags=tags)
+        controller = str((raw.get("deploymentController") or {}).get("type") or "ECS")
+        blocker = _NOT_UPDATABLE.get(controller)
+        return self._workload(
+            raw,
+            raw["serviceArn"],
+            raw.get("serviceName", ""),
+            raw.get("taskDefinition"),
+            tags=tags,
+            can_change_in_place=blocker is None,
+            not_in_place_reason=blocker,
+        )
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
-        """UpdateService with the new network configuration, and the command that puts the old one back."""
+        """UpdateService with the new network configuration, and the command that puts the old one back.
+
+        A CODE_DEPLOY service gets the CodeDeploy deployment instead, an EXTERNAL one the replacement task set.
+        """
+        controller = str((workload.raw.get("deploymentController") or {}).get("type") or "ECS")
+        if controller == "CODE_DEPLOY":
+            return _code_deploy_deployment(workload, plan)
+        if controller == "EXTERNAL":
+            return self._replacement(
+                workload,
+                plan,
+                "ecs:CreateTaskSet",
+                service=workload.arn,
+                taskDefinition=str(workload.raw.get("taskDefinition", "")),
+            )
         action = self._replacement(workload, plan, "ecs:UpdateService", service=workload.arn)
         before = {
             "awsvpcConfiguration": dict(workload.raw.get("networkConfiguration", {}).get("awsvpcConfiguration") or {})

@@ -133,6 +133,8 @@ class PlacementDetails:
     platform: str | None = None
     network_mode: str | None = None
     security_groups: tuple[str, ...] = ()
+    # Where the platform was read from (launchType, capacityProviderStrategy, the cluster's default strategy).
+    platform_source: str | None = None
     subnets_before: tuple[SubnetView, ...] = ()
     subnets_after: tuple[SubnetView, ...] | None = None
     assign_public_ip_before: str | None = None

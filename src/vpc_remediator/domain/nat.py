@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from vpc_remediator.domain.details import AlternativeView, ExistingNatView, NatAdviceView, NatCostView, ZonedId
-from vpc_remediator.domain.network import EgressClass, SubnetEgress, VpcNetwork
+from vpc_remediator.domain.network import ROUTED, EgressClass, SubnetEgress, VpcNetwork
 from vpc_remediator.domain.workload import EgressRule, Profile
 
 HOURS_PER_MONTH = 730
@@ -215,7 +215,12 @@ class NatAdvice:
         )
 
 
-def _why(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress]) -> str:
+def _why(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress], rule: EgressRule) -> str:
+    if _is_container(profile) and rule is EgressRule.PRIVATE_ONLY:
+        return (
+            f"{profile.no_public_ip}: only private subnets with egress (a NAT gateway, central egress or an inspection"
+            f" endpoint) give it the internet, and VPC {network.vpc_id} has none it may use"
+        )
     if _is_container(profile):
         return (
             f"VPC {network.vpc_id} has no public subnet, so a container there reaches the internet only through"
@@ -237,6 +242,25 @@ def _why(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress])
 
 def _nat_subnets(network: VpcNetwork) -> list[SubnetEgress]:
     return [item for item in network.of_class(EgressClass.PRIVATE_NAT) if (item.via or "").startswith("nat-")]
+
+
+def _routed_subnets(network: VpcNetwork) -> list[SubnetEgress]:
+    # Routed egress is egress: central (transit gateway, virtual private gateway, Cloud WAN) or inspected.
+    return network.targets(ROUTED)
+
+
+def _existing_routed(profile: Profile, subnets: Sequence[SubnetEgress]) -> Alternative:
+    how = "use subnets " + ", ".join(f"{item.id} ({item.zone}, {item.egress.value} via {item.via})" for item in subnets)
+    if _is_container(profile):
+        how += " without a public IP"
+    return Alternative(
+        key="routed-egress",
+        title="Subnets with the VPC's central or inspected egress",
+        cost="no new gateway here: the central egress or inspection path charges as it already does",
+        how=how,
+        monthly=Decimal(0),
+        caveat="the central network's own rules decide what it may reach",
+    )
 
 
 def _gateway_endpoints(profile: Profile, present: set[str]) -> Alternative | None:
@@ -317,7 +341,8 @@ def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress]
 def _public_subnets(network: VpcNetwork, nat: NatCost) -> Alternative:
     per_task = PUBLIC_IPV4_HOUR * HOURS_PER_MONTH
     break_even = int(nat.hour / PUBLIC_IPV4_HOUR)
-    public = network.of_class(EgressClass.PUBLIC)
+    # Never the subnets that hold a NAT gateway or an inspection endpoint.
+    public = network.targets([EgressClass.PUBLIC])
     if public:
         where = f"move it to public subnets {', '.join(item.id for item in public)} with assignPublicIp ENABLED"
     else:
@@ -380,6 +405,7 @@ def advise(
     *,
     subnet_ids: Iterable[str] = (),
     name: str | None = None,
+    rule: EgressRule | None = None,
 ) -> NatAdvice:
     """The NAT advice for a workload of this kind in `zones` of this VPC (the VPC's zones when none are given)."""
     subnets = [egress for subnet_id in subnet_ids if (egress := network.egress(subnet_id))]
@@ -388,14 +414,19 @@ def advise(
     cost = nat_cost(region, used_zones)
     alternatives: list[Alternative] = []
     nat_subnets = _nat_subnets(network)
+    rule = rule or profile.rule
     if nat_subnets:
         alternatives.append(_existing_nat(profile, network, used_zones, region))
+    routed = _routed_subnets(network)
+    if routed:
+        alternatives.append(_existing_routed(profile, routed))
     if not _is_container(profile):
         alternatives.append(_leave_vpc(name))
     gateway = _gateway_endpoints(profile, present)
     if gateway is not None:
         alternatives.append(gateway)
-    if _is_container(profile):
+    # Only what can own a public IP may use public subnets (never an awsvpc task on EC2 capacity).
+    if _is_container(profile) and rule is not EgressRule.PRIVATE_ONLY:
         alternatives.append(_public_subnets(network, cost))
     interface = _interface_endpoints(profile, present, used_zones, region)
     if interface is not None:
@@ -414,7 +445,7 @@ def advise(
     return NatAdvice(
         kind=profile.kind,
         vpc_id=network.vpc_id,
-        why=_why(profile, network, subnets),
+        why=_why(profile, network, subnets, rule),
         cannot_reach="the internet (anything outside AWS, and AWS services without an endpoint in the VPC)",
         reachable_services=tuple(sorted(present)),
         nat=cost,

@@ -1,8 +1,10 @@
 """Subnet egress classes, computed from route tables, and the network facts of one VPC.
 
-A subnet is `public` when its route table sends 0.0.0.0/0 to an internet gateway, `private-nat` when it sends
-it to a NAT gateway or another egress target (a NAT instance, a transit gateway, a virtual private gateway),
-and `isolated` otherwise. A subnet with no explicit association uses its VPC's main route table.
+A subnet is `public` when its route table sends 0.0.0.0/0 to an internet gateway, `private-nat` when it sends it
+to a NAT gateway or a NAT instance, `routed-central` when it sends it to a transit gateway, a virtual private gateway
+or a Cloud WAN core network (central egress elsewhere), `routed-inspected` when it sends it to a Gateway Load
+Balancer or Network Firewall endpoint (inspected egress), and `isolated` otherwise. Every class but `public` and
+`isolated` gives egress without a public IP. A subnet with no explicit association uses its VPC's main route table.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ class EgressClass(StrEnum):
 
     PUBLIC = "public"
     PRIVATE_NAT = "private-nat"
+    # 0.0.0.0/0 to a transit gateway, a virtual private gateway or a Cloud WAN core network: egress is central.
+    ROUTED_CENTRAL = "routed-central"
+    # 0.0.0.0/0 to a Gateway Load Balancer endpoint (Network Firewall's are ones): egress passes an inspection.
+    ROUTED_INSPECTED = "routed-inspected"
     ISOLATED = "isolated"
+
+
+# Classes that give a workload egress without a public IP of its own.
+PRIVATE_EGRESS = frozenset({EgressClass.PRIVATE_NAT, EgressClass.ROUTED_CENTRAL, EgressClass.ROUTED_INSPECTED})
+ROUTED = frozenset({EgressClass.ROUTED_CENTRAL, EgressClass.ROUTED_INSPECTED})
 
 
 # Route target id prefix → (egress class, what it is). Peering and local routes never reach the internet.
@@ -29,9 +40,16 @@ _TARGETS: dict[str, tuple[EgressClass, str]] = {
     "nat-": (EgressClass.PRIVATE_NAT, "NAT gateway"),
     "i-": (EgressClass.PRIVATE_NAT, "NAT instance"),
     "eni-": (EgressClass.PRIVATE_NAT, "NAT instance or appliance (network interface)"),
-    "tgw-": (EgressClass.PRIVATE_NAT, "transit gateway"),
-    "vgw-": (EgressClass.PRIVATE_NAT, "virtual private gateway (on-premises egress)"),
+    "tgw-": (EgressClass.ROUTED_CENTRAL, "transit gateway"),
+    "vgw-": (EgressClass.ROUTED_CENTRAL, "virtual private gateway (on-premises egress)"),
+    # A route's target is a VPC endpoint only for Gateway Load Balancer endpoints (a Network Firewall endpoint is one),
+    # and EC2 reports it as GatewayId vpce-...
+    "vpce-": (EgressClass.ROUTED_INSPECTED, "Gateway Load Balancer or Network Firewall endpoint"),
+    # CoreNetworkArn: arn:aws:networkmanager::<account>:core-network/core-network-...
+    "arn:": (EgressClass.ROUTED_CENTRAL, "Cloud WAN core network"),
 }
+# Endpoint types that sit in a subnet of their own and inspect what is routed to them.
+INSPECTION_ENDPOINT_TYPES = frozenset({"GatewayLoadBalancer"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,11 @@ class SubnetEgress:
         return self.subnet.id
 
     @property
+    def private_egress(self) -> bool:
+        """Egress without a public IP: through a NAT, a central egress route or an inspection endpoint."""
+        return self.egress in PRIVATE_EGRESS
+
+    @property
     def zone(self) -> str:
         """The subnet's availability zone."""
         return self.subnet.zone
@@ -164,6 +187,24 @@ class VpcNetwork:
     def of_class(self, egress: EgressClass) -> list[SubnetEgress]:
         """The VPC's subnets of one egress class, sorted by zone then id."""
         found = [item for item in self._by_subnet.values() if item.egress == egress]
+        return sorted(found, key=lambda item: (item.zone, item.id))
+
+    def hosts_egress(self) -> frozenset[str]:
+        """Subnets holding a NAT gateway or an inspection endpoint: never a workload's home (it would bypass them)."""
+        nat = {gateway.subnet_id for gateway in self.nat_gateways}
+        inspection = {
+            subnet_id
+            for endpoint in self.endpoints
+            if endpoint.endpoint_type in INSPECTION_ENDPOINT_TYPES
+            for subnet_id in endpoint.subnet_ids
+        }
+        return frozenset(nat | inspection)
+
+    def targets(self, classes: Iterable[EgressClass]) -> list[SubnetEgress]:
+        """Subnets of these classes a workload may move to: none that holds a NAT gateway or inspection endpoint."""
+        wanted = set(classes)
+        hosts = self.hosts_egress()
+        found = [item for item in self._by_subnet.values() if item.egress in wanted and item.id not in hosts]
         return sorted(found, key=lambda item: (item.zone, item.id))
 
     @property

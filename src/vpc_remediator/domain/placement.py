@@ -1,8 +1,11 @@
-"""Where each workload kind belongs, and the decision for one workload.
+"""Where each workload belongs, by the platform that runs it, and the decision for one workload.
 
-Containers and batch jobs need public subnets with a public IP (or private subnets with a NAT): a task in a subnet
-with no route out cannot even pull its image. Lambda functions must never sit in public subnets: a function's
-network interface never gets a public IP, so a public subnet gives it no internet at all.
+Fargate containers and batch jobs need public subnets with a public IP (or private subnets with egress): a task in a
+subnet with no route out cannot even pull its image. Lambda functions and awsvpc tasks on EC2 capacity never get a
+public IP, so a public subnet gives them no internet at all: they belong in private subnets with egress. EC2 instances
+(Batch EC2 and Spot) get a public IP only in subnets that map one on launch. Private egress is a NAT, a central egress
+route (transit gateway, virtual private gateway, Cloud WAN) or an inspection endpoint; a workload never moves into a
+subnet that holds a NAT gateway or an inspection endpoint, and never out of an inspected subnet into a public one.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from vpc_remediator.domain.network import EgressClass, SubnetEgress, VpcNetwork, choose_subnets
+from vpc_remediator.domain.network import PRIVATE_EGRESS, EgressClass, SubnetEgress, VpcNetwork, choose_subnets
 from vpc_remediator.domain.workload import EgressRule, Workload
 
 AWSVPC = "awsvpc"
@@ -83,11 +86,14 @@ def _egress_list(workload: Workload, network: VpcNetwork | None) -> tuple[tuple[
 
 
 def decide_placement(workload: Workload, network: VpcNetwork | None) -> PlacementDecision:
-    """The placement rule of the workload's kind, applied to its subnets as the VPC's route tables classify them."""
-    rule = workload.profile.rule
+    """The placement rule of the workload's platform and kind, applied to its subnets as the route tables class them."""
+    rule = workload.rule
+    if rule is EgressRule.NOT_OURS:
+        reason = f"platform {workload.platform}: its tasks do not run in subnets of a VPC, nothing to place"
+        return PlacementDecision(Verdict.NOT_APPLICABLE, reason)
     if rule is EgressRule.PUBLIC_IP_SETTING:
         return _job_definition(workload)
-    if rule is EgressRule.PUBLIC_IP and workload.network_mode not in (None, AWSVPC):
+    if workload.network_mode not in (None, AWSVPC):
         reason = (
             f"network mode {workload.network_mode}: its tasks use the container instance's network, "
             "only awsvpc tasks have subnets of their own"
@@ -96,11 +102,24 @@ def decide_placement(workload: Workload, network: VpcNetwork | None) -> Placemen
     before, missing = _egress_list(workload, network)
     if missing:
         return PlacementDecision(Verdict.NOT_APPLICABLE, f"subnets not found: {', '.join(missing)}", before, before)
-    if rule is EgressRule.PRIVATE_ONLY:
-        return _lambda(workload, network, before)
-    if not before:
+    # A task with no subnets has no network of its own; a function with none runs outside any VPC.
+    if not before and (rule is not EgressRule.PRIVATE_ONLY or workload.network_mode is not None):
         return PlacementDecision(Verdict.NOT_APPLICABLE, "no subnets: it has no network configuration of its own")
+    if rule is EgressRule.PRIVATE_ONLY:
+        return _private_only(workload, network, before)
+    if rule is EgressRule.PUBLIC_ON_LAUNCH:
+        return _public_on_launch(workload, network, before)
     return _container(workload, network, before)
+
+
+def _stays(before: tuple[SubnetEgress, ...]) -> str:
+    inspected = [item for item in before if item.egress is EgressClass.ROUTED_INSPECTED]
+    if not inspected:
+        return ""
+    return (
+        f"; {_names(inspected)} route through an inspection endpoint, and a move to public subnets would bypass it, "
+        "so it stays"
+    )
 
 
 def _container(workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...]) -> PlacementDecision:
@@ -109,12 +128,13 @@ def _container(workload: Workload, network: VpcNetwork | None, before: tuple[Sub
     isolated = [item for item in before if item.egress is EgressClass.ISOLATED]
     public = [item for item in before if item.egress is EgressClass.PUBLIC]
     if isolated:
-        candidates = network.of_class(EgressClass.PUBLIC) if network else []
+        # Never into a subnet that holds a NAT gateway or an inspection endpoint: the workload would bypass them.
+        candidates = network.targets([EgressClass.PUBLIC]) if network else []
         if not candidates:
             reason = (
                 f"in isolated subnets {_names(isolated)} (no route out, it cannot even pull its image) and "
-                f"VPC {network.vpc_id if network else '?'} has no public subnet: only a NAT gateway would give "
-                "it egress"
+                f"VPC {network.vpc_id if network else '?'} has no public subnet it may use (subnets holding a NAT "
+                "gateway or an inspection endpoint are not for workloads): only a NAT gateway would give it egress"
             )
             return PlacementDecision(
                 Verdict.NEEDS_NAT, reason, after=before, public_ip_after=ip, before=before, public_ip_before=ip
@@ -152,9 +172,11 @@ def _container(workload: Workload, network: VpcNetwork | None, before: tuple[Sub
     if public and len(public) == len(before):
         reason = "in public subnets" + (" with a public IP" if has_ip_setting else "")
     elif public:
-        reason = "in public subnets with a public IP and private subnets with NAT egress"
+        reason = "in public subnets with a public IP and private subnets with egress through " + _via(
+            tuple(item for item in before if item.private_egress)
+        )
     else:
-        reason = "in private subnets with egress through " + _via(before)
+        reason = "in private subnets with egress through " + _via(before) + _stays(before)
     return PlacementDecision(
         Verdict.COMPLIANT, reason, after=before, public_ip_after=ip, before=before, public_ip_before=ip
     )
@@ -165,34 +187,105 @@ def _via(items: tuple[SubnetEgress, ...]) -> str:
     return ", ".join(kinds)
 
 
-def _lambda(workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...]) -> PlacementDecision:
+def _private_only(
+    workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...]
+) -> PlacementDecision:
+    """The rule for network interfaces that never get a public IP (Lambda, ECS tasks on EC2 capacity).
+
+    Compliant in private subnets with egress (a NAT, central egress, an inspection endpoint); anything in a public
+    subnet moves to such subnets; with none in the VPC, only a NAT gateway would give it egress.
+    """
+    profile = workload.profile
+    ip = workload.assign_public_ip
+    # Where the workload has a public IP setting (an ECS task), the plan says DISABLED: AWS refuses ENABLED there.
+    after_ip = False if ip is not None else None
     if not before:
         return PlacementDecision(Verdict.COMPLIANT, "no VPC configuration: Lambda's own network gives it the internet")
-    if all(item.egress is EgressClass.PRIVATE_NAT for item in before):
+    if all(item.private_egress for item in before) and not ip:
         reason = "in private subnets with egress through " + _via(before)
-        return PlacementDecision(Verdict.COMPLIANT, reason, before, before)
-    if all(item.egress is EgressClass.ISOLATED for item in before):
+        return PlacementDecision(Verdict.COMPLIANT, reason, before, before, ip, ip)
+    needs_egress_to_start = bool(profile.always_reaches)
+    if all(item.egress is EgressClass.ISOLATED for item in before) and not needs_egress_to_start:
         reason = (
-            f"in isolated subnets {_names(before)}: it has no internet, which is fine for a function that only talks "
-            "to things inside the VPC (or through its endpoints); anything else needs a NAT gateway"
+            f"in isolated subnets {_names(before)}: it has no internet, which is fine for a {profile.noun} that only "
+            "talks to things inside the VPC (or through its endpoints); anything else needs a NAT gateway"
         )
-        return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before)
-    wrong = [item for item in before if item.egress is not EgressClass.PRIVATE_NAT]
+        return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before, ip, ip)
+    wrong = [item for item in before if not item.private_egress]
     public = [item for item in wrong if item.egress is EgressClass.PUBLIC]
-    why = (
-        f"in public subnets {_names(public)}: a Lambda network interface never gets a public IP, "
-        "so a public subnet gives it no internet"
-        if public
-        else f"in isolated subnets {_names(wrong)} next to private ones: invocations there have no internet"
-    )
-    candidates = network.of_class(EgressClass.PRIVATE_NAT) if network else []
+    if public:
+        why = f"in public subnets {_names(public)}: {profile.no_public_ip}, so a public subnet gives it no internet"
+    elif wrong and len(wrong) < len(before):
+        why = f"in isolated subnets {_names(wrong)} next to private ones: invocations there have no internet"
+    elif wrong:
+        why = f"in isolated subnets {_names(wrong)}: no route out, it cannot even pull its image"
+    else:
+        why = f"assignPublicIp ENABLED: {profile.no_public_ip}"
+    candidates = network.targets(PRIVATE_EGRESS) if network else []
     if not candidates:
-        reason = f"{why}; VPC {network.vpc_id if network else '?'} has no private subnet with NAT egress"
-        return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before)
-    chosen = tuple(choose_subnets(candidates, [item.zone for item in before], len(before)))
-    reason = f"{why}; move it to private subnets with NAT egress {_names(chosen)}, keeping its security groups"
-    target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, None)
-    return PlacementDecision(Verdict.CHANGE, reason, before, chosen, target=target)
+        reason = (
+            f"{why}; VPC {network.vpc_id if network else '?'} has no private subnet with egress (a NAT gateway, "
+            "central egress or an inspection endpoint)"
+        )
+        return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before, ip, ip)
+    chosen = tuple(choose_subnets(candidates, [item.zone for item in before], len(before))) if wrong else before
+    reason = f"{why}; move it to private subnets with egress {_names(chosen)}, keeping its security groups"
+    if after_ip is not None:
+        reason += " (assignPublicIp DISABLED)"
+    target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, after_ip)
+    return PlacementDecision(Verdict.CHANGE, reason, before, chosen, ip, after_ip, target=target)
+
+
+def _public_on_launch(
+    workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...]
+) -> PlacementDecision:
+    """EC2 instances get a public IPv4 address only where the subnet maps one on launch or their launch template
+    associates one: a public subnet without either gives them no egress, and their jobs wait in RUNNABLE."""
+    template_ip = workload.launch_template_public_ip
+
+    def gives_ip(item: SubnetEgress) -> bool:
+        # A launch template's AssociatePublicIpAddress decides over the subnet's MapPublicIpOnLaunch.
+        return template_ip if template_ip is not None else item.subnet.map_public_ip_on_launch
+
+    no_ip = [item for item in before if item.egress is EgressClass.PUBLIC and not gives_ip(item)]
+    isolated = [item for item in before if item.egress is EgressClass.ISOLATED]
+    if not no_ip and not isolated:
+        public = [item for item in before if item.egress is EgressClass.PUBLIC]
+        if public and len(public) == len(before):
+            how = "their launch template associates one" if template_ip else "the subnets map one"
+            reason = f"in public subnets {_names(public)} whose instances get a public IP on launch ({how})"
+        else:
+            reason = "in subnets with egress: " + ", ".join(
+                f"{item.id} ({item.via_kind} {item.via})" for item in before
+            )
+        return PlacementDecision(Verdict.COMPLIANT, reason, before, before)
+    problems = []
+    if no_ip:
+        problems.append(
+            f"in public subnets {_names(no_ip)} that do not map a public IPv4 address on launch"
+            + (" (and its launch template does not associate one)" if template_ip is False else "")
+            + ": its instances get no public IP and its jobs stay RUNNABLE"
+        )
+    if isolated:
+        problems.append(f"in isolated subnets {_names(isolated)}: no route out")
+    why = "; ".join(problems)
+    pool = network.targets([EgressClass.PUBLIC]) if network else []
+    candidates = [item for item in pool if gives_ip(item)]
+    if candidates:
+        chosen = tuple(choose_subnets(candidates, [item.zone for item in before], len(before)))
+        reason = f"{why}; move it to public subnets that map public IPs on launch {_names(chosen)}"
+        target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, None)
+        return PlacementDecision(Verdict.CHANGE, reason, before, chosen, target=target)
+    if pool:
+        change = (
+            f"turn on MapPublicIpOnLaunch for {', '.join(item.id for item in pool)} (aws ec2 modify-subnet-attribute "
+            "--map-public-ip-on-launch --subnet-id ...), or give the compute environment a launch template whose "
+            "network interface sets AssociatePublicIpAddress true"
+        )
+        reason = f"{why}; VPC {pool[0].subnet.vpc_id} has no public subnet that maps public IPs on launch: {change}"
+        return PlacementDecision(Verdict.NOT_APPLICABLE, reason, before, before)
+    reason = f"{why}; VPC {network.vpc_id if network else '?'} has no public subnet: only a NAT gateway would do"
+    return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before)
 
 
 def _job_definition(workload: Workload) -> PlacementDecision:

@@ -21,6 +21,11 @@ class EgressRule(StrEnum):
     PRIVATE_ONLY = "private-only"
     # No subnets of its own, only the public IP setting its runs get (a Fargate job definition).
     PUBLIC_IP_SETTING = "public-ip-setting"
+    # EC2 instances (a Batch EC2 or Spot compute environment): a public subnet gives egress only when it maps a public
+    # IPv4 address on launch (or the launch template associates one); otherwise private subnets with egress.
+    PUBLIC_ON_LAUNCH = "public-on-launch"
+    # Not placed by the remediator: the platform's network is not a VPC subnet of ours (ECS Anywhere).
+    NOT_OURS = "not-ours"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,15 @@ class Profile:
     always_reaches: tuple[str, ...] = ()
     # Its ARN carries a revision (name:3) and every revision is the same resource for the flapping rule.
     revisioned: bool = False
+    # Egress by platform, not by kind: (platform, rule family) pairs that replace `rule` for that platform (an ECS
+    # task on EC2 capacity never gets a public IP; a Batch EC2 instance needs a subnet that maps one).
+    platform_rules: tuple[tuple[str, EgressRule], ...] = ()
+    # Why its workloads never own a public IP, where the private-only rule applies to them.
+    no_public_ip: str = "its network interface never gets a public IP"
+
+    def rule_for(self, platform: str | None) -> EgressRule:
+        """The rule family for workloads of this kind that run on `platform`."""
+        return dict(self.platform_rules).get(platform or "", self.rule)
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,15 @@ class Workload:
     platform: str | None = None
     # Why the network cannot be changed in place (a running task, a BEST_FIT compute environment).
     not_in_place_reason: str | None = None
+    # Where the platform was read from: launchType, capacityProviderStrategy, the cluster's default strategy.
+    platform_source: str | None = None
+    # An EC2 launch template associates a public IPv4 address with the instances (None: no template, or unknown).
+    launch_template_public_ip: bool | None = None
+
+    @property
+    def rule(self) -> EgressRule:
+        """The rule family that applies: the kind's, or the one its platform calls for."""
+        return self.profile.rule_for(self.platform)
 
     @property
     def kind(self) -> str:

@@ -140,6 +140,9 @@ def _value(value: Any) -> str:
 
 def _placement_changes(details: PlacementDetails) -> list[str]:
     lines: list[str] = []
+    if details.platform_source:
+        # Egress depends on what runs the workload: say which platform it is and where that was read.
+        lines.append(f"Platform: {escape(details.platform or 'unknown')} (from {escape(details.platform_source)})")
     for label, subnets in (("Subnets before", details.subnets_before), ("Subnets after", details.subnets_after)):
         if subnets:
             lines.append(f"{label}: " + ", ".join(_subnet_line(item) for item in subnets))

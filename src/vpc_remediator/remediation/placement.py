@@ -47,6 +47,7 @@ def placement_details(workload: Workload, decision: PlacementDecision | None, vp
         name=workload.name,
         vpc_id=vpc_id,
         platform=workload.platform,
+        platform_source=workload.platform_source,
         network_mode=workload.network_mode,
         security_groups=workload.security_group_ids,
         subnets_before=tuple(SubnetView(subnet_id) for subnet_id in workload.subnet_ids),
@@ -148,7 +149,15 @@ def needs_nat_report(case: Case) -> Report:
     if network is not None:
         # What a NAT gateway would cost for the zones the workload uses, and the cheaper ways out.
         region = case.stamp.region
-        advice = advise(network, zones, workload.profile, region, subnet_ids=workload.subnet_ids, name=workload.name)
+        advice = advise(
+            network,
+            zones,
+            workload.profile,
+            region,
+            subnet_ids=workload.subnet_ids,
+            name=workload.name,
+            rule=workload.rule,
+        )
     return case.report(Outcome.NEEDS_NAT, decision.reason, nat=facts, nat_advice=advice.view() if advice else None)
 
 
@@ -199,7 +208,8 @@ def changeable_in_place(case: Case) -> Report | None:
         return None
     assert case.planned is not None
     params = case.planned.params
-    corrected = params.get("networkConfiguration") or params.get("computeResources")
+    # A CodeDeploy deployment carries its network inside the AppSpec: then the whole call is the correction.
+    corrected = params.get("networkConfiguration") or params.get("computeResources") or params
     reason = f"{case.reason}; {case.workload.not_in_place_reason}: {json.dumps(corrected)}"
     return case.report(Outcome.SKIPPED, reason, corrected=params)
 

@@ -38,6 +38,8 @@ PROFILE = Profile(
     # Its Fargate jobs take their public IP from their job definition: it has no setting of its own.
     public_ip_setting=False,
     always_reaches=CONTAINER_SERVICES + ECS_AGENT_SERVICES,
+    # EC2 and Spot environments launch instances: a public subnet helps them only when it maps public IPs on launch.
+    platform_rules=(("EC2", EgressRule.PUBLIC_ON_LAUNCH), ("SPOT", EgressRule.PUBLIC_ON_LAUNCH)),
 )
 
 
@@ -50,7 +52,8 @@ def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Workl
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
     from vpc_remediator.aws.batch import BatchComputeEnvironmentAdapter  # noqa: PLC0415  (only when used)
 
-    return BatchComputeEnvironmentAdapter(clients.batch(), PROFILE)
+    # EC2: an EC2 or Spot environment's launch template may associate public IPs with its instances.
+    return BatchComputeEnvironmentAdapter(clients.batch(), PROFILE, clients.ec2())
 
 
 def _lister(clients: ClientFactory, adapter: BatchComputeEnvironmentAdapter) -> Lister:
@@ -78,6 +81,12 @@ KIND = WorkloadKind(
     ),
     adapter=_adapter,
     console_url=console_url,
-    iam_actions=frozenset({"batch:DescribeComputeEnvironments", "batch:UpdateComputeEnvironment"}),
-    sweep=SweepListing("batch-compute-environments", _lister, frozenset({"batch:DescribeComputeEnvironments"})),
+    iam_actions=frozenset(
+        {"batch:DescribeComputeEnvironments", "batch:UpdateComputeEnvironment", "ec2:DescribeLaunchTemplateVersions"}
+    ),
+    sweep=SweepListing(
+        "batch-compute-environments",
+        _lister,
+        frozenset({"batch:DescribeComputeEnvironments", "ec2:DescribeLaunchTemplateVersions"}),
+    ),
 )

@@ -30,12 +30,24 @@ ECS_TEMPLATE_KEYS = {
     "public_ip_key": "AssignPublicIp",
 }
 
+# Egress by platform: Fargate tasks can own a public IP; awsvpc tasks on EC2 capacity never get one (ECS refuses
+# assignPublicIp ENABLED there: "Assign public IP is not supported for this launch type"), so they need private
+# subnets with egress, like Lambda; ECS Anywhere (EXTERNAL) runs on its own servers' network.
+ECS_PLATFORM_RULES = (
+    ("EC2", EgressRule.PRIVATE_ONLY),
+    ("EXTERNAL", EgressRule.NOT_OURS),
+    ("mixed", EgressRule.NOT_OURS),
+)
+ECS_NO_PUBLIC_IP = "an awsvpc task on EC2 capacity never gets a public IP (ECS refuses assignPublicIp ENABLED there)"
+
 PROFILE = Profile(
     kind="ecs-service",
     rule=EgressRule.PUBLIC_IP,
     noun="service",
     template=TemplateProperty("AWS::ECS::Service", "NetworkConfiguration.AwsvpcConfiguration", **ECS_TEMPLATE_KEYS),
     always_reaches=CONTAINER_SERVICES,
+    platform_rules=ECS_PLATFORM_RULES,
+    no_public_ip=ECS_NO_PUBLIC_IP,
 )
 
 
@@ -89,10 +101,21 @@ KIND = WorkloadKind(
     ),
     adapter=_adapter,
     console_url=console_url,
-    iam_actions=frozenset({"ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:UpdateService"}),
+    # DescribeClusters: the cluster's default capacity provider strategy, when a service names no platform.
+    iam_actions=frozenset(
+        {"ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:DescribeClusters", "ecs:UpdateService"}
+    ),
     sweep=SweepListing(
         "ecs-services",
         _lister,
-        frozenset({"ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"}),
+        frozenset(
+            {
+                "ecs:ListClusters",
+                "ecs:ListServices",
+                "ecs:DescribeServices",
+                "ecs:DescribeTaskDefinition",
+                "ecs:DescribeClusters",
+            }
+        ),
     ),
 )

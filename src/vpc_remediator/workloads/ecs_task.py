@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.domain.nat import CONTAINER_SERVICES
 from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
-from vpc_remediator.workloads.ecs_service import ECS, ECS_TEMPLATE_KEYS
+from vpc_remediator.workloads.ecs_service import ECS, ECS_NO_PUBLIC_IP, ECS_PLATFORM_RULES, ECS_TEMPLATE_KEYS
 from vpc_remediator.workloads.kind import (
     CloudTrailCall,
     WorkloadAdapter,
@@ -28,6 +28,8 @@ PROFILE = Profile(
         "the resource that runs the task", "NetworkConfiguration.AwsvpcConfiguration", **ECS_TEMPLATE_KEYS
     ),
     always_reaches=CONTAINER_SERVICES,
+    platform_rules=ECS_PLATFORM_RULES,
+    no_public_ip=ECS_NO_PUBLIC_IP,
 )
 
 
@@ -72,5 +74,5 @@ KIND = WorkloadKind(
     calls=(CloudTrailCall(ECS, "RunTask", _refs),),
     adapter=_adapter,
     console_url=console_url,
-    iam_actions=frozenset({"ecs:DescribeTasks", "ecs:DescribeTaskDefinition"}),
+    iam_actions=frozenset({"ecs:DescribeTasks", "ecs:DescribeTaskDefinition", "ecs:DescribeClusters"}),
 )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.domain.nat import CONTAINER_SERVICES
 from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
-from vpc_remediator.workloads.ecs_service import ECS, ECS_TEMPLATE_KEYS
+from vpc_remediator.workloads.ecs_service import ECS, ECS_NO_PUBLIC_IP, ECS_PLATFORM_RULES, ECS_TEMPLATE_KEYS
 from vpc_remediator.workloads.kind import (
     CloudTrailCall,
     WorkloadAdapter,
@@ -26,6 +26,8 @@ PROFILE = Profile(
     noun="task set",
     template=TemplateProperty("AWS::ECS::TaskSet", "NetworkConfiguration.AwsVpcConfiguration", **ECS_TEMPLATE_KEYS),
     always_reaches=CONTAINER_SERVICES,
+    platform_rules=ECS_PLATFORM_RULES,
+    no_public_ip=ECS_NO_PUBLIC_IP,
 )
 
 
@@ -63,5 +65,5 @@ KIND = WorkloadKind(
     calls=(CloudTrailCall(ECS, "CreateTaskSet", _refs),),
     adapter=_adapter,
     console_url=console_url,
-    iam_actions=frozenset({"ecs:DescribeTaskSets", "ecs:DescribeTaskDefinition"}),
+    iam_actions=frozenset({"ecs:DescribeTaskSets", "ecs:DescribeTaskDefinition", "ecs:DescribeClusters"}),
 )

@@ -30,6 +30,7 @@ PROFILE = Profile(
     template=TemplateProperty(
         "AWS::Lambda::Function", "VpcConfig", subnets_key="SubnetIds", security_groups_key="SecurityGroupIds"
     ),
+    no_public_ip="a Lambda network interface never gets a public IP",
 )
 
 

@@ -10,6 +10,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
     awsvpc,
+    build_inspection_vpc,
     build_topology,
     compute_environment,
     ecs_network,
@@ -54,9 +55,23 @@ def placement_act(context: DemoContext) -> None:
     created = ecs_service(ecs, "legacy", awsvpc(topo.isolated, (topo.web_sg,), public_ip=False), tags=EXEMPT)
     context.send("CloudTrail: CreateService (exempt)", load_sample("ecs/CreateService_exempt", **created))
 
+    _inspection_act(context, ec2, ecs)
     _ecs_task_acts(context, ecs, topo)
     _batch_acts(context, batch, iam, topo)
     _lambda_acts(context, lam, iam, topo)
+
+
+def _inspection_act(context: DemoContext, ec2: Any, ecs: Any) -> None:
+    title("ecs-service: a Fargate service whose egress goes through a Network Firewall endpoint")
+    inspected = build_inspection_vpc(ec2)
+    print(
+        f"  inspected VPC {inspected.vpc_id}: firewall subnets {inspected.firewall} (endpoints {inspected.endpoints},"
+        f" routed to the internet gateway); protected subnets {inspected.protected} route 0.0.0.0/0 to the endpoints"
+    )
+    created = ecs_service(ecs, "payments", awsvpc(inspected.protected, (inspected.sg,), public_ip=False))
+    arn = created["responseElements"]["service"]["serviceArn"]
+    context.send("CloudTrail: CreateService", load_sample("ecs/CreateService", **created))
+    print("  after (left in place: a public subnet would bypass the firewall):" + _picture_ecs(ecs, arn))
 
 
 def _ecs_task_acts(context: DemoContext, ecs: Any, topo: Topology) -> None:

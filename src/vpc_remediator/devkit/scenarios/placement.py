@@ -69,11 +69,16 @@ def _group(ec2: Any, vpc_id: str, name: str, ports: tuple[int, ...]) -> str:
 
 
 def build_topology(ec2: Any) -> Topology:
-    """The `shop` VPC (public, private with a NAT gateway, isolated) and the `edge` VPC (public only, no NAT)."""
+    """The `shop` VPC (public, private with a NAT gateway, isolated) and the `edge` VPC (public only, no NAT).
+
+    The shop VPC's NAT gateway sits in a public subnet of its own, which is not among `public`.
+    """
     vpc_id, igw = _vpc(ec2, "10.20.0.0/16")
     public, private, isolated = (_subnets(ec2, vpc_id, "10.20", first) for first in (0, 10, 20))
-    _route_table(ec2, vpc_id, public, GatewayId=igw)
-    nat = ec2.create_nat_gateway(SubnetId=public[0], ConnectivityType="public")["NatGateway"]["NatGatewayId"]
+    # The NAT gateway has a public subnet of its own: a subnet holding a NAT gateway is never a workload's home.
+    egress = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.30.0/24", AvailabilityZone=ZONES[0])["Subnet"]["SubnetId"]
+    _route_table(ec2, vpc_id, (*public, egress), GatewayId=igw)
+    nat = ec2.create_nat_gateway(SubnetId=egress, ConnectivityType="public")["NatGateway"]["NatGatewayId"]
     _route_table(ec2, vpc_id, private, NatGatewayId=nat)
     # The isolated subnets have no association: they use the main route table, which has no route out.
     edge_vpc_id, edge_igw = _vpc(ec2, "10.30.0.0/16")
@@ -221,3 +226,36 @@ def compute_environment(
 def jsonable(value: Any) -> Any:
     """The value as CloudTrail would record it: JSON types only (dates become strings)."""
     return json.loads(json.dumps(value, default=str))
+
+
+@dataclass(frozen=True)
+class InspectionVpc:
+    """A VPC whose workload subnets send 0.0.0.0/0 to a firewall endpoint (a Gateway Load Balancer endpoint, as Network
+    Firewall makes) in firewall subnets of their own, which route to the internet gateway; plus isolated subnets."""
+
+    vpc_id: str
+    firewall: tuple[str, ...]
+    protected: tuple[str, ...]
+    isolated: tuple[str, ...]
+    endpoints: tuple[str, ...]
+    sg: str
+
+
+def build_inspection_vpc(ec2: Any) -> InspectionVpc:
+    """The `inspected` VPC: firewall subnets (an endpoint each, routed to the internet gateway), protected subnets
+    routed through the endpoint of their zone, isolated subnets on the main route table."""
+    vpc_id, igw = _vpc(ec2, "10.40.0.0/16")
+    firewall, protected, isolated = (_subnets(ec2, vpc_id, "10.40", first) for first in (0, 10, 20))
+    _route_table(ec2, vpc_id, firewall, GatewayId=igw)
+    endpoints = tuple(
+        ec2.create_vpc_endpoint(
+            VpcId=vpc_id,
+            ServiceName="com.amazonaws.vpce.us-east-1.vpce-svc-0f1e2d3c4b5a69788",
+            VpcEndpointType="GatewayLoadBalancer",
+            SubnetIds=[subnet],
+        )["VpcEndpoint"]["VpcEndpointId"]
+        for subnet in firewall
+    )
+    for subnet, endpoint in zip(protected, endpoints, strict=True):
+        _route_table(ec2, vpc_id, (subnet,), VpcEndpointId=endpoint)
+    return InspectionVpc(vpc_id, firewall, protected, isolated, endpoints, _group(ec2, vpc_id, "inspected", (443,)))
