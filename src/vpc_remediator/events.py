@@ -66,6 +66,10 @@ class Trigger:
         return self.actor is not None and f":assumed-role/{prefix}" in self.actor
 
 
+# The fields the rules compare as text: another type is a malformed (or forged) event, not a call to act on.
+_TEXT_FIELDS = ("eventID", "eventSource", "eventName", "errorCode", "errorMessage")
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -85,6 +89,9 @@ def parse_event(event: Any) -> Trigger:
     is_cloudtrail = event["detail-type"] == CLOUDTRAIL_DETAIL_TYPE
     if is_cloudtrail and not detail.get("eventName"):
         raise InvalidEventError("CloudTrail event without detail.eventName")
+    wrong = [key for key in _TEXT_FIELDS if detail.get(key) is not None and not isinstance(detail[key], str)]
+    if wrong:
+        raise InvalidEventError(f"not a CloudTrail record: detail.{', detail.'.join(wrong)} must be text")
     return Trigger(
         # CloudTrail's eventID survives re-delivery; EventBridge's id is the fallback for other events.
         event_id=str(detail.get("eventID") or event["id"]),

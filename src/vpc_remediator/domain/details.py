@@ -121,7 +121,20 @@ class NoDetails:
 
 
 # The placement details' keys every report has, present even when empty; the rest appear only when set.
-_PLACEMENT_ALWAYS = frozenset({"vpc_id", "name", "platform", "network_mode", "security_groups", "subnets_before"})
+_PLACEMENT_ALWAYS = frozenset(
+    {
+        "vpc_id",
+        "name",
+        "platform",
+        "network_mode",
+        "security_groups",
+        "subnets_before",
+        "assign_public_ip_before",
+        "assign_public_ip_after",
+    }
+)
+# NAT gateway details' keys present even when unknown (null).
+_NAT_GATEWAY_ALWAYS = frozenset({"zone"})
 
 
 @dataclass(frozen=True)
@@ -215,11 +228,19 @@ def details_to_dict(details: Details) -> dict[str, Any]:
     """JSON-ready form; the optional parts of placement details appear only when they are set."""
     data: dict[str, Any] = _json_ready(asdict(details))
     if isinstance(details, PlacementDetails):
+        for key in ("subnets_before", "subnets_after"):
+            if data.get(key):
+                data[key] = [_subnet_dict(item) for item in data[key]]
         return {key: value for key, value in data.items() if key in _PLACEMENT_ALWAYS or value is not None}
     if isinstance(details, NatGatewayDetails):
-        optional = {item.name for item in fields(details) if item.default is None}
+        optional = {item.name for item in fields(details) if item.default is None} - _NAT_GATEWAY_ALWAYS
         return {key: value for key, value in data.items() if key not in optional or value is not None}
     return data
+
+
+def _subnet_dict(item: dict[str, Any]) -> dict[str, Any]:
+    # A subnet not classified yet (an exempt workload's) is only its id, not a row of unknown classes.
+    return item if item.get("egress") is not None else {"id": item["id"]}
 
 
 def details_from_dict(kind: str, data: dict[str, Any] | None) -> Details:
@@ -228,6 +249,17 @@ def details_from_dict(kind: str, data: dict[str, Any] | None) -> Details:
 
     if not data:
         return NoDetails()
+    if not isinstance(data, dict):
+        raise ValueError(f"details must be an object, not {type(data).__name__}")
     shape = _DETAILS_BY_KIND.get(kind, PlacementDetails)
-    config = dacite.Config(cast=[tuple], check_types=False)
-    return dacite.from_dict(shape, data, config=config)
+    # Types are checked: a report from elsewhere (an older version, a forged message) fails here, as one bad record,
+    # not later while its Slack message is rendered. JSON has no tuples, and writes 0 for a float 0.0.
+    config = dacite.Config(cast=[tuple], type_hooks={float: _number}, check_types=True)
+    try:
+        return dacite.from_dict(shape, data, config=config)
+    except dacite.DaciteError as exc:
+        raise ValueError(f"details of a {kind} report: {exc}") from exc
+
+
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value

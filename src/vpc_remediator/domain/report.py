@@ -44,6 +44,10 @@ class Action:
     undo: str | None = None
 
 
+# A report's fields that are text, or absent: anything else is not a report this project made.
+_TEXT_FIELDS = ("resource", "kind", "reason", "event_id", "actor", "account", "region", "event_name", "event_time")
+
+
 @dataclass(frozen=True)
 class Report:
     """One decision about one resource."""
@@ -72,9 +76,34 @@ class Report:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
         """Inverse of to_dict (reports travel through queues as JSON)."""
+        if not isinstance(data, dict):
+            raise ValueError("a report must be a JSON object")
         fields = dict(data)
+        text_fields = (
+            "resource",
+            "kind",
+            "reason",
+            "event_id",
+            "actor",
+            "account",
+            "region",
+            "event_name",
+            "event_time",
+        )
+        wrong = [name for name in text_fields if fields.get(name) is not None and not isinstance(fields[name], str)]
+        if wrong or not isinstance(fields.get("resource"), str) or not isinstance(fields.get("reason"), str):
+            raise ValueError(f"a report's {', '.join(wrong) or 'resource and reason'} must be text")
         fields["outcome"] = Outcome(fields["outcome"])
-        fields["actions"] = tuple(Action(**action) for action in fields.get("actions", ()))
+        fields["actions"] = tuple(_action(action) for action in fields.get("actions") or ())
         fields["details"] = details_from_dict(str(fields.get("kind", "")), fields.get("details"))
         known = set(cls.__dataclass_fields__)
         return cls(**{key: value for key, value in fields.items() if key in known})
+
+
+def _action(data: Any) -> Action:
+    if not isinstance(data, dict) or not isinstance(data.get("api"), str) or not isinstance(data.get("params"), dict):
+        raise ValueError("an action must be an object with an api and its params")
+    undo = data.get("undo")
+    if undo is not None and not isinstance(undo, str):
+        raise ValueError("an action's undo must be text")
+    return Action(data["api"], data["params"], undo)

@@ -89,7 +89,10 @@ def escape(text: str) -> str:
 def link(url: str | None, label: str) -> str:
     """<url|label> when there is a url, else the label (escaped either way)."""
     safe = escape(label).replace("|", "/")
-    return f"<{url}|{safe}>" if url else safe
+    # A URL that could close or split the link (built from an ARN someone chose) is not linked at all.
+    if not url or any(char in url for char in "<>| \n"):
+        return safe
+    return f"<{url}|{safe}>"
 
 
 def _section(text: str) -> SectionBlock:
@@ -148,7 +151,7 @@ def _placement_changes(details: PlacementDetails) -> list[str]:
             lines.append(f"{label}: " + ", ".join(_subnet_line(item) for item in subnets))
     before_ip, after_ip = details.assign_public_ip_before, details.assign_public_ip_after
     if before_ip is not None or after_ip is not None:
-        lines.append(f"Public IP: {_value(before_ip)} → {_value(after_ip)}")
+        lines.append(escape(f"Public IP: {_value(before_ip)} → {_value(after_ip)}"))
     return lines
 
 
@@ -198,6 +201,20 @@ def _nat_blocks(advice: NatAdviceView) -> list[Block]:
     return blocks
 
 
+def _nat_gateway_blocks(details: NatGatewayDetails) -> list[Block]:
+    lines = [f"*What it costs*\n{escape(details.nat_cost.text)}"]
+    if details.vpc_nat_gateways:
+        gateways = ", ".join(f"`{escape(item.id)}` ({escape(item.zone)})" for item in details.vpc_nat_gateways)
+        lines.append(f"*NAT gateways in the VPC:* {gateways}")
+    if details.vpc_nat_monthly is not None:
+        lines.append(f"*The VPC's NAT gateways cost:* ${details.vpc_nat_monthly:,.2f} a month before data processing")
+    blocks: list[Block] = [_section("\n".join(lines))]
+    blocks.append(
+        _section(f"*To remove it* (nothing is ever deleted by the remediator)\n```{escape(details.remove)}```")
+    )
+    return blocks
+
+
 def title(report: Report) -> str:
     """The header of a report's message: outcome, kind and the resource's short name."""
     emoji, label = _LOOK[report.outcome]
@@ -233,12 +250,12 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
     if isinstance(details, PlacementDetails) and details.nat_advice is not None:
         blocks += _nat_blocks(details.nat_advice)
     if isinstance(details, NatGatewayDetails):
-        blocks.append(_section(f"*What it costs*\n{escape(details.nat_cost.text)}"))
+        blocks += _nat_gateway_blocks(details)
     # Undone last change first (detach a gateway before deleting it).
     undo = [action.undo for action in reversed(report.actions) if action.undo]
     if undo:
         # A code block keeps the commands copyable; a very long list is clipped.
-        commands = clip("\n".join(undo), MAX_TEXT - 40)
+        commands = escape(clip("\n".join(undo), MAX_TEXT - 60))
         blocks.append(_section(f"*Undo* (in this order)\n```{commands}```"))
     context = f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}`"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))

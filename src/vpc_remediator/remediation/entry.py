@@ -39,11 +39,18 @@ MAX_CONTINUATIONS = 20
 SAFETY_MARGIN_MS = 120_000
 
 
-def own_call_report(trigger: Trigger, stamp: ReportStamp, stack_name: str, resource: str, kind: str) -> Report | None:
+def own_call_report(
+    trigger: Trigger,
+    stamp: ReportStamp,
+    stack_name: str,
+    resource: str,
+    kind: str,
+    why: str = "never remediate our own calls",
+) -> Report | None:
     """The loop guard, shared by every function: the stack's own calls are ignored, whatever they are."""
     if not trigger.is_own_call(stack_name):
         return None
-    reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: never remediate our own calls"
+    reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: {why}"
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
 
 
@@ -75,7 +82,7 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions) -> list[Report
     stamp = ReportStamp.from_trigger(trigger)
     facts = created_gateway(trigger)
     resource = gateway_arn(stamp, facts["nat_gateway_id"])
-    ignored = own_call_report(trigger, stamp, region.settings.stack_name, resource, NAT_GATEWAY)
+    ignored = own_call_report(trigger, stamp, region.settings.stack_name, resource, NAT_GATEWAY, "not reported")
     if ignored:
         return [ignored]
     if trigger.event_name != NAT_GATEWAY_CALL or trigger.failed:

@@ -10,7 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from vpc_remediator.domain.report import Report
-from vpc_remediator.notify.blocks import plan_messages
+from vpc_remediator.notify.blocks import plan_messages, report_message
 from vpc_remediator.notify.slack import DeliveryResult, deliver, webhook_client
 from vpc_remediator.observability import logger, metrics
 from vpc_remediator.settings import Settings
@@ -35,8 +35,10 @@ def _read(records: list[dict[str, Any]]) -> tuple[list[Report], list[list[str]],
         message_id = str(record.get("messageId"))
         try:
             report = Report.from_dict(json.loads(record["body"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            unreadable[message_id] = f"not a report: {exc}"
+            # Render it alone once: a report that cannot become a message fails only its own record.
+            report_message(report)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            unreadable[message_id] = f"not a report: {type(exc).__name__}: {exc}"[:500]
             continue
         key = (report.event_id, report.resource, report.kind, report.outcome, report.reason)
         if key in seen:

@@ -16,6 +16,7 @@ from vpc_remediator.workloads.kind import (
     console_base,
     event_tags,
     mapping,
+    quoted,
 )
 
 if TYPE_CHECKING:
@@ -75,16 +76,22 @@ def _lister(clients: ClientFactory, adapter: EcsServiceAdapter) -> Lister:
     return EcsServiceLister(clients.ecs(), adapter).page
 
 
-def console_url(arn: str, region: str) -> str | None:
-    """The service's health page (long ARN format: service/<cluster>/<name>)."""
+def ecs_console_url(arn: str, region: str, resource_type: str, collection: str, page: str) -> str | None:
+    """An ECS console page from a long-format ARN (<type>/<cluster>/<name>...), else the clusters list."""
     found = console_base(arn, region)
     if found is None:
         return None
     base, where, resource = found
     parts = resource.split("/")
-    if parts[0] == "service" and len(parts) == 3:
-        return f"{base}/ecs/v2/clusters/{parts[1]}/services/{parts[2]}/health?region={where}"
-    return f"{base}/ecs/v2/clusters?region={where}"
+    if parts[0] == resource_type and len(parts) >= 3:
+        cluster, name = quoted(parts[1]), quoted(parts[2])
+        return f"{base}/ecs/v2/clusters/{cluster}/{collection}/{name}/{page}?region={quoted(where)}"
+    return f"{base}/ecs/v2/clusters?region={quoted(where)}"
+
+
+def console_url(arn: str, region: str) -> str | None:
+    """The service's health page (service/<cluster>/<name>)."""
+    return ecs_console_url(arn, region, "service", "services", "health")
 
 
 KIND = WorkloadKind(

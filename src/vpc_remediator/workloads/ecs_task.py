@@ -7,12 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.domain.nat import CONTAINER_SERVICES
 from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
-from vpc_remediator.workloads.ecs_service import ECS, ECS_NO_PUBLIC_IP, ECS_PLATFORM_RULES, ECS_TEMPLATE_KEYS
+from vpc_remediator.workloads.ecs_service import (
+    ECS,
+    ECS_NO_PUBLIC_IP,
+    ECS_PLATFORM_RULES,
+    ECS_TEMPLATE_KEYS,
+    ecs_console_url,
+)
 from vpc_remediator.workloads.kind import (
     CloudTrailCall,
     WorkloadAdapter,
     WorkloadKind,
-    console_base,
     event_tags,
     mapping,
 )
@@ -59,14 +64,7 @@ def _adapter(clients: ClientFactory) -> WorkloadAdapter:
 
 def console_url(arn: str, region: str) -> str | None:
     """The task's configuration page (task/<cluster>/<id>)."""
-    found = console_base(arn, region)
-    if found is None:
-        return None
-    base, where, resource = found
-    parts = resource.split("/")
-    if parts[0] == "task" and len(parts) == 3:
-        return f"{base}/ecs/v2/clusters/{parts[1]}/tasks/{parts[2]}/configuration?region={where}"
-    return f"{base}/ecs/v2/clusters?region={where}"
+    return ecs_console_url(arn, region, "task", "tasks", "configuration")
 
 
 KIND = WorkloadKind(

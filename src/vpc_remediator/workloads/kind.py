@@ -6,6 +6,7 @@ declarations from `registry.KINDS` instead of branching on the kind.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -61,9 +62,13 @@ class CloudTrailCall:
 
     def matches(self, event_source: str | None, event_name: str | None) -> bool:
         """This call, as CloudTrail names it."""
-        name = event_name or ""
-        same_name = name.startswith(self.event_name) if self.versioned else name == self.event_name
-        return event_source == self.event_source and same_name
+        if event_source != self.event_source or not isinstance(event_name, str):
+            return False
+        if not self.versioned:
+            return event_name == self.event_name
+        # The name, then its API version: CreateFunction20150331, UpdateFunctionConfiguration20150331v2 (and not
+        # CreateFunctionUrlConfig20211031, which only starts like it).
+        return re.fullmatch(rf"{re.escape(self.event_name)}(\d{{8}}(v\d+)?)?", event_name) is not None
 
 
 @dataclass(frozen=True)
