@@ -80,3 +80,35 @@ def test_wrong_typed_details_crash_slack_rendering_for_the_whole_batch(
     response, received = deliver([*good, body_with_details("ecs-service", details)], monkeypatch)
     assert [item["itemIdentifier"] for item in response["batchItemFailures"]] == ["message-1"]
     assert len(received) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="notifier._read catches KeyError/TypeError/ValueError only: a deeply nested body raises RecursionError "
+    "in json.loads, and a report whose reason is not a string passes from_dict and breaks rendering: "
+    "either fails the whole batch",
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,
+        json.dumps(
+            {
+                "resource": "arn:aws:ecs:us-east-1:123456789012:service/prod/odd",
+                "kind": "ecs-service",
+                "outcome": "failed",
+                "reason": 42,
+                "actions": [],
+                "details": {},
+            }
+        ),
+    ],
+    ids=["deep-nesting", "reason-not-a-string"],
+)
+def test_a_hostile_record_body_fails_the_whole_notifier_batch(
+    ec2: Any, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    good = report_bodies([Outcome.REMEDIATED])
+    response, received = deliver([*good, body], monkeypatch)
+    assert [item["itemIdentifier"] for item in response["batchItemFailures"]] == ["message-1"]
+    assert len(received) == 1
