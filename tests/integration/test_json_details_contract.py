@@ -11,13 +11,8 @@ from vpc_remediator.devkit.scenarios.placement import EXEMPT, compute_environmen
 __all__ = ["world"]  # the simulated account fixture
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="details_to_dict drops None-valued fields outside _PLACEMENT_ALWAYS: assign_public_ip_before/after "
-    "(null for Lambda functions and Batch compute environments) vanished from --json and queued reports",
-)
 @pytest.mark.parametrize("where", ["public", "private"])
-def test_public_ip_keys_of_lambda_reports_are_missing_from_json(world: World, where: str) -> None:
+def test_lambda_reports_keep_their_public_ip_keys_in_json(world: World, where: str) -> None:
     subnets = world.topo.public if where == "public" else world.topo.private
     created = lambda_function(world.lam, world.iam, f"fn-{where}", subnets, (world.topo.web_sg,))
     report = one(load_sample("lambda/CreateFunction20150331", **created))
@@ -25,22 +20,13 @@ def test_public_ip_keys_of_lambda_reports_are_missing_from_json(world: World, wh
     assert report["details"]["assign_public_ip_after"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="details_to_dict drops assign_public_ip_before/after (null) from Batch compute environment reports",
-)
-def test_public_ip_keys_of_compute_environment_reports_are_missing_from_json(world: World) -> None:
+def test_compute_environment_reports_keep_their_public_ip_keys_in_json(world: World) -> None:
     created = compute_environment(world.batch, world.iam, "ce-public", world.topo.public, (world.topo.web_sg,))
     (report,) = handle(load_sample("batch/CreateComputeEnvironment", **created), SETTINGS)
     assert {"assign_public_ip_before", "assign_public_ip_after"} <= set(report["details"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a report made before the decision (exempt) lists subnets_before as SubnetView with zone/egress/via/"
-    "ipv6_egress null; 946c605 emitted {'id': ...} only, and a null egress reads as an unknown egress class",
-)
-def test_an_exempt_report_lists_its_subnets_with_null_egress_classes(world: World) -> None:
+def test_an_exempt_report_lists_its_subnets_by_id_only(world: World) -> None:
     event = service_event(world, "exempt", world.topo.isolated, public_ip=False, tags=EXEMPT)
     report = one(event)
     assert report["outcome"] == "skipped"

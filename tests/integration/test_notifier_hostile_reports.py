@@ -38,11 +38,6 @@ def deliver(bodies: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[dict[st
     return response, receiver.received
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="details_from_dict raises dacite's MissingValueError, which notifier._read does not catch: "
-    "the whole batch fails and its good reports never reach Slack",
-)
 @pytest.mark.parametrize(
     ("kind", "details"),
     [
@@ -52,7 +47,7 @@ def deliver(bodies: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[dict[st
         ("sweep", {"complete": True}),
     ],
 )
-def test_a_report_whose_details_miss_a_field_fails_the_whole_notifier_batch(
+def test_a_report_whose_details_miss_a_field_fails_only_its_own_record(
     ec2: Any, monkeypatch: pytest.MonkeyPatch, kind: str, details: Any
 ) -> None:
     good = report_bodies([Outcome.REMEDIATED])
@@ -61,11 +56,6 @@ def test_a_report_whose_details_miss_a_field_fails_the_whole_notifier_batch(
     assert len(received) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="details_from_dict reads with check_types=False and cast=[tuple]: wrong-typed details pass and "
-    "Slack rendering (notify/blocks.py _subnet_line) raises outside any per-record guard, failing the batch",
-)
 @pytest.mark.parametrize(
     "details",
     [
@@ -73,7 +63,7 @@ def test_a_report_whose_details_miss_a_field_fails_the_whole_notifier_batch(
         {"name": "n", "subnets_after": [{"id": "subnet-1", "zone": 7}]},
     ],
 )
-def test_wrong_typed_details_crash_slack_rendering_for_the_whole_batch(
+def test_wrong_typed_details_fail_only_their_own_record(
     ec2: Any, monkeypatch: pytest.MonkeyPatch, details: Any
 ) -> None:
     good = report_bodies([Outcome.REMEDIATED])
@@ -82,12 +72,6 @@ def test_wrong_typed_details_crash_slack_rendering_for_the_whole_batch(
     assert len(received) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="notifier._read catches KeyError/TypeError/ValueError only: a deeply nested body raises RecursionError "
-    "in json.loads, and a report whose reason is not a string passes from_dict and breaks rendering: "
-    "either fails the whole batch",
-)
 @pytest.mark.parametrize(
     "body",
     [
@@ -105,9 +89,7 @@ def test_wrong_typed_details_crash_slack_rendering_for_the_whole_batch(
     ],
     ids=["deep-nesting", "reason-not-a-string"],
 )
-def test_a_hostile_record_body_fails_the_whole_notifier_batch(
-    ec2: Any, monkeypatch: pytest.MonkeyPatch, body: str
-) -> None:
+def test_a_hostile_record_body_fails_only_its_own_record(ec2: Any, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
     good = report_bodies([Outcome.REMEDIATED])
     response, received = deliver([*good, body], monkeypatch)
     assert [item["itemIdentifier"] for item in response["batchItemFailures"]] == ["message-1"]
