@@ -24,12 +24,16 @@ DEFAULT_VPC_BREAKING_CALLS = frozenset(
         "ReplaceRoute",
         "DisassociateRouteTable",
         "ReplaceRouteTableAssociation",
+        # Associating a default subnet with a table that has no route out cuts that zone off.
+        "AssociateRouteTable",
     }
 )
 # EC2 records its error codes with a "Client." prefix; other services do not.
 NO_DEFAULT_VPC_ERROR_CODES = frozenset({"VPCIdNotSpecified", "Client.VPCIdNotSpecified"})
 NO_DEFAULT_SUBNET_ERROR_CODES = frozenset({"MissingInput", "Client.MissingInput"})
 NO_DEFAULT_SUBNET_MESSAGE = "No subnets found for the default VPC"
+# Auto Scaling (and others) say it with their own code, e.g. ValidationError: the message is what they share.
+NO_DEFAULT_VPC_MESSAGE = "No default VPC for this user"
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def default_vpc_relevance(trigger: Trigger) -> str | None:
         return None
     if trigger.failed:
         message = trigger.error_message or ""
-        if trigger.error_code in NO_DEFAULT_VPC_ERROR_CODES:
+        if trigger.error_code in NO_DEFAULT_VPC_ERROR_CODES or message.startswith(NO_DEFAULT_VPC_MESSAGE):
             return f"{trigger.event_name} failed with {trigger.error_code}: {message or 'No default VPC'}"
         if trigger.error_code in NO_DEFAULT_SUBNET_ERROR_CODES and message.startswith(NO_DEFAULT_SUBNET_MESSAGE):
             return f"{trigger.event_name} failed: {message}"

@@ -66,7 +66,9 @@ def test_calls_by_the_stacks_own_roles_are_recognised() -> None:
         "ec2/ReplaceRoute",
         "ec2/DisassociateRouteTable",
         "ec2/ReplaceRouteTableAssociation",
+        "ec2/AssociateRouteTable",
         "ec2/RunInstances_no_default_vpc",
+        "autoscaling/CreateLaunchConfiguration_no_default_vpc",
         "ec2/RunInstances_no_default_subnets",
         "cloudformation/StackStatusChange_create_complete",
     ],
@@ -75,7 +77,10 @@ def test_calls_that_can_break_or_reveal_a_broken_default_vpc_are_relevant(name: 
     assert default_vpc_relevance(parse_event(sample(name)))
 
 
-@pytest.mark.parametrize("name", ["ec2/DeleteSubnet_failed", "ec2/RunInstances_failed_other"])
+@pytest.mark.parametrize(
+    "name",
+    ["ec2/DeleteSubnet_failed", "ec2/RunInstances_failed_other", "autoscaling/CreateAutoScalingGroup_failed_other"],
+)
 def test_other_failures_are_not_relevant(name: str) -> None:
     assert default_vpc_relevance(parse_event(sample(name))) is None
 
