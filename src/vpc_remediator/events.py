@@ -34,6 +34,7 @@ NO_DEFAULT_SUBNET_ERROR_CODES = frozenset({"MissingInput", "Client.MissingInput"
 NO_DEFAULT_SUBNET_MESSAGE = "No subnets found for the default VPC"
 # Auto Scaling (and others) say it with their own code, e.g. ValidationError: the message is what they share.
 NO_DEFAULT_VPC_MESSAGE = "No default VPC for this user"
+OMITTED = "CloudTrail omitted the call's requestParameters"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Trigger:
     request: Mapping[str, Any] = field(default_factory=dict)
     response: Mapping[str, Any] = field(default_factory=dict)
     detail: Mapping[str, Any] = field(default_factory=dict)
+    # CloudTrail left requestParameters out (too large: marked omitted) or recorded them as null.
+    request_omitted: bool = False
 
     @property
     def failed(self) -> bool:
@@ -72,6 +75,13 @@ class Trigger:
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _is_omitted(detail: Mapping[str, Any]) -> bool:
+    # CloudTrail truncates a field larger than its maximum size and marks it "omitted": true.
+    request = detail.get("requestParameters")
+    marks = (_mapping(request).get("omitted"), detail.get("omitted"))
+    return request is None or any(mark in (True, "true") for mark in marks)
 
 
 def parse_event(event: Any) -> Trigger:
@@ -107,6 +117,7 @@ def parse_event(event: Any) -> Trigger:
         request=_mapping(detail.get("requestParameters")),
         response=_mapping(detail.get("responseElements")),
         detail=detail,
+        request_omitted=is_cloudtrail and _is_omitted(detail),
     )
 
 
@@ -138,9 +149,12 @@ def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
     if found is None:
         return [], f"{trigger.event_name or trigger.detail_type} is not a call that places a workload"
     kind, call = found
-    if call.places_when is not None and not call.places_when(trigger.request):
+    # Without the request nothing says the call left the network alone: read the workload and decide.
+    if call.places_when is not None and not trigger.request_omitted and not call.places_when(trigger.request):
         return [], call.not_placing_reason
     refs = call.refs(trigger.request, trigger.response)
+    if not refs and trigger.request_omitted:
+        return [], f"{OMITTED}, and its responseElements name no {kind.name}: the sweep will check it"
     if not refs:
         return [], f"{trigger.event_name} names no {kind.name} in its response"
     return refs, None

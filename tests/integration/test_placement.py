@@ -425,6 +425,34 @@ def test_a_function_in_public_subnets_moves_to_nat_subnets_keeping_its_groups(wo
     assert "--vpc-config" in report["actions"][0]["undo"]
 
 
+def test_a_function_whose_request_cloudtrail_left_out_is_read_by_the_arn_in_the_response(world: World) -> None:
+    created = lambda_function(world.lam, world.iam, "orders", world.topo.public, (world.topo.web_sg,))
+    event = load_sample("lambda/CreateFunction20150331_request_null", responseElements=created["responseElements"])
+    report = one(event)
+    assert report["outcome"] == "remediated"
+    assert (
+        "CloudTrail omitted the call's requestParameters: read by the identifier in responseElements"
+        in report["reason"]
+    )
+    assert set(function_vpc(world, "orders")["SubnetIds"]) == set(world.topo.private)
+
+
+def test_a_call_whose_request_and_response_cloudtrail_left_out_is_skipped_for_the_sweep(world: World) -> None:
+    (report,) = handle(load_sample("lambda/UpdateFunctionConfiguration20150331v2_omitted"))
+    assert report["outcome"] == "skipped"
+    assert "CloudTrail omitted the call's requestParameters" in report["reason"]
+    assert "the sweep will check it" in report["reason"]
+
+
+def test_an_update_service_whose_request_was_omitted_is_checked_not_ignored(world: World) -> None:
+    event = service_event(world, "api", world.topo.isolated, public_ip=True)
+    update = load_sample("ecs/UpdateService_omitted", responseElements=event["detail"]["responseElements"])
+    report = one(update)
+    assert report["outcome"] == "remediated"
+    assert "requestParameters" in report["reason"]
+    assert set(ecs_network(world.ecs, arn_of(event))["subnets"]) == set(world.topo.public)
+
+
 def test_a_function_in_a_vpc_without_nat_needs_nat_and_is_unchanged(world: World) -> None:
     created = lambda_function(world.lam, world.iam, "edge", world.topo.edge_public, (world.topo.edge_sg,))
     report = one(load_sample("lambda/CreateFunction20150331", **created))

@@ -126,3 +126,28 @@ def test_an_update_that_leaves_the_network_alone_is_not_a_placement() -> None:
     refs, why_not = placement_refs(parse_event(sample("ecs/UpdateService_scale_only")))
     assert refs == []
     assert why_not is not None and "network" in why_not
+
+
+@pytest.mark.parametrize(
+    ("name", "omitted"),
+    [
+        ("ecs/UpdateService_omitted", True),
+        ("lambda/CreateFunction20150331_request_null", True),
+        ("lambda/UpdateFunctionConfiguration20150331v2_omitted", True),
+        ("ecs/UpdateService", False),
+    ],
+)
+def test_requests_cloudtrail_left_out_are_recognised(name: str, omitted: bool) -> None:
+    assert parse_event(sample(name)).request_omitted is omitted
+
+
+def test_an_omitted_request_is_read_by_the_identifier_in_the_response_whatever_the_call_filters_on() -> None:
+    refs, why_not = placement_refs(parse_event(sample("ecs/UpdateService_omitted")))
+    assert why_not is None
+    assert [ref.identifier for ref in refs] == ["arn:aws:ecs:us-east-1:123456789012:service/web/api"]
+
+
+def test_an_omitted_request_and_response_leave_it_to_the_sweep() -> None:
+    refs, why_not = placement_refs(parse_event(sample("lambda/UpdateFunctionConfiguration20150331v2_omitted")))
+    assert refs == []
+    assert why_not is not None and why_not.startswith("CloudTrail omitted") and "sweep" in why_not

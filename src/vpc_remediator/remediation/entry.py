@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
-from vpc_remediator.events import Trigger, default_vpc_relevance, parse_event, placement_refs
+from vpc_remediator.events import OMITTED, Trigger, default_vpc_relevance, parse_event, placement_refs
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import default_vpc_arn, ensure_default_vpc
@@ -122,7 +122,9 @@ def on_placement_event(
         return [stamp.report(resource, "workload", Outcome.IGNORED, reason)]
     refs, why_not = placement_refs(trigger)
     if why_not:
-        return [stamp.report(resource, "workload", Outcome.IGNORED, why_not)]
+        # A call whose request CloudTrail left out is not known to be harmless: skipped, for the sweep.
+        outcome = Outcome.SKIPPED if why_not.startswith(OMITTED) else Outcome.IGNORED
+        return [stamp.report(resource, "workload", outcome, why_not)]
     services = region.placement_services()
     reports = []
     for ref in refs:
@@ -135,7 +137,10 @@ def on_placement_event(
             )
             reports.append(stamp.report(ref.identifier, ref.kind, Outcome.SKIPPED, reason))
             continue
-        reports.append(remediate_workload(workload, services, settings, stamp, trigger.invoked_by))
+        report = remediate_workload(workload, services, settings, stamp, trigger.invoked_by)
+        if trigger.request_omitted:
+            report = replace(report, reason=f"{report.reason} ({OMITTED}: read by the identifier in responseElements)")
+        reports.append(report)
     return reports
 
 
