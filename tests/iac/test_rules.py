@@ -23,6 +23,7 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "events/Scheduled_sweep.json": "SweepFunction",
     "ec2/DeleteVpc.json": "DefaultVpcFunction",
     "ec2/DeleteVpc_iam_user.json": "DefaultVpcFunction",
+    "ec2/DeleteVpc_aws_cn.json": "DefaultVpcFunction",
     "ec2/DeleteSubnet.json": "DefaultVpcFunction",
     "ec2/DeleteSubnet_failed.json": None,
     "ec2/DeleteSubnet_own_role.json": None,

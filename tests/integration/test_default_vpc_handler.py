@@ -220,3 +220,9 @@ def test_auto_scalings_validation_error_for_a_missing_default_vpc_recreates_it(e
     assert report["outcome"] == "remediated"
     assert "ValidationError: No default VPC for this user" in report["reason"]
     assert default_vpc_picture(ec2)["vpc"] is not None
+
+
+def test_an_event_from_the_china_partition_gets_reports_with_its_arns(ec2: Any) -> None:
+    (report,) = invoke(sample("ec2/DeleteVpc_aws_cn"))
+    assert report["region"] == "cn-north-1"
+    assert report["resource"].startswith("arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-")

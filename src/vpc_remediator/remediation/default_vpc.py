@@ -18,9 +18,9 @@ CREATE_DEFAULT_SUBNET = "ec2:CreateDefaultSubnet"
 DENIED = "was denied"  # how AccessDeniedError words a refusal
 
 
-def default_vpc_arn(account: str | None, region: str | None, vpc_id: str | None) -> str:
+def default_vpc_arn(stamp: ReportStamp, vpc_id: str | None) -> str:
     """The report's resource: the default VPC's ARN, or where it should be when it is missing."""
-    return f"arn:aws:ec2:{region}:{account}:vpc/{vpc_id or 'default'}"
+    return f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:vpc/{vpc_id or 'default'}"
 
 
 def ensure_default_vpc(adapter: DefaultVpcPort, stamp: ReportStamp, why: str, dry_run: bool) -> Report:
@@ -31,7 +31,7 @@ def ensure_default_vpc(adapter: DefaultVpcPort, stamp: ReportStamp, why: str, dr
     refused: dict[str, str] = {}
 
     def report(outcome: Outcome, reason: str, actions: Sequence[Action], final: DefaultVpcState) -> Report:
-        resource = default_vpc_arn(stamp.account, stamp.region, final.vpc_id)
+        resource = default_vpc_arn(stamp, final.vpc_id)
         details = DefaultVpcDetails(
             before=_view(state), after=_view(final), skipped_zones=dict(sorted(refused.items()))
         )

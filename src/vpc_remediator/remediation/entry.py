@@ -53,7 +53,7 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions) -> list[Report
     region = regions(trigger.region)
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
-    resource = default_vpc_arn(trigger.account, trigger.region, None)
+    resource = default_vpc_arn(stamp, None)
     ignored = own_call_report(trigger, stamp, settings.stack_name, resource, DEFAULT_VPC)
     if ignored:
         return [ignored]

@@ -119,7 +119,7 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, conti
     by_kind: dict[str, dict[str, int]] = {}
     for (kind, outcome), count in sorted(result.counts.items()):
         by_kind.setdefault(kind, {})[outcome] = count
-    resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:sweep"
+    resource = f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:sweep"
     details = SweepDetails(
         counts=by_kind,
         complete=result.next_cursor is None,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from vpc_remediator.domain.partition import console_host
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Action
 from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
@@ -111,18 +112,18 @@ def event_tags(raw: Any) -> dict[str, str]:
 
 
 # Console pages of the standard partition; China and GovCloud consoles live elsewhere and get no link.
-_CONSOLE = "https://{region}.console.aws.amazon.com"
 
 
 def console_base(arn: str, region: str) -> tuple[str, str, str] | None:
     """(console base URL, region, the ARN's resource part), or None where there is no console page to link to."""
     parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[1] != "aws":
+    if len(parts) != 6 or parts[0] != "arn":
         return None
     where = parts[3] or region
-    if not where:
+    host = console_host(parts[1], where) if where else None
+    if host is None:
         return None
-    return _CONSOLE.format(region=where), where, parts[5]
+    return host, where, parts[5]
 
 
 def quoted(text: str) -> str:
