@@ -149,6 +149,9 @@ def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
     if found is None:
         return [], f"{trigger.event_name or trigger.detail_type} is not a call that places a workload"
     kind, call = found
+    delegated = call.delegated.get(trigger.invoked_by or "")
+    if delegated:
+        return [], f"{trigger.event_name} {delegated}, not each {kind.profile.noun} it starts"
     # Without the request nothing says the call left the network alone: read the workload and decide.
     if call.places_when is not None and not trigger.request_omitted and not call.places_when(trigger.request):
         return [], call.not_placing_reason
@@ -158,3 +161,17 @@ def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
     if not refs:
         return [], f"{trigger.event_name} names no {kind.name} in its response"
     return refs, None
+
+
+def report_group(trigger: Trigger) -> str | None:
+    """For calls made again and again: the caller and what the call's kind says makes two calls the same."""
+    found = registry.call_for(trigger.event_source, trigger.event_name)
+    if found is None or found[1].report_group is None or trigger.request_omitted:
+        return None
+    group = found[1].report_group(trigger.request, trigger.response)
+    if group is None:
+        return None
+    # The role, not the session: a scheduler's sessions differ on every call.
+    caller = trigger.role_name or trigger.actor or "unknown caller"
+    via = f" via {trigger.invoked_by}" if trigger.invoked_by else ""
+    return f"{trigger.event_name}|{caller}{via}|{group}"

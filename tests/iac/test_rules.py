@@ -57,6 +57,8 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "ecs/CreateTaskSet.json": "PlacementFunction",
     "ecs/RunTask.json": "PlacementFunction",
     "ecs/RunTask_bridge.json": "PlacementFunction",
+    "ecs/RunTask_batch.json": "PlacementFunction",
+    "ecs/RunTask_scheduler.json": "PlacementFunction",
     "batch/CreateComputeEnvironment.json": "PlacementFunction",
     "batch/CreateComputeEnvironment_compliant.json": "PlacementFunction",
     "batch/CreateComputeEnvironment_exempt.json": "PlacementFunction",

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from vpc_remediator.domain.errors import InvalidEventError
-from vpc_remediator.events import default_vpc_relevance, parse_event, placement_refs
+from vpc_remediator.events import default_vpc_relevance, parse_event, placement_refs, report_group
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -151,3 +151,27 @@ def test_an_omitted_request_and_response_leave_it_to_the_sweep() -> None:
     refs, why_not = placement_refs(parse_event(sample("lambda/UpdateFunctionConfiguration20150331v2_omitted")))
     assert refs == []
     assert why_not is not None and why_not.startswith("CloudTrail omitted") and "sweep" in why_not
+
+
+def test_tasks_started_by_aws_batch_are_left_to_their_compute_environment() -> None:
+    refs, why_not = placement_refs(parse_event(sample("ecs/RunTask_batch")))
+    assert refs == []
+    assert why_not is not None and "AWS Batch" in why_not and "compute environment" in why_not
+
+
+def test_run_tasks_of_one_caller_family_and_network_share_a_report_group_whatever_the_session() -> None:
+    first = sample("ecs/RunTask_scheduler")
+    again = json.loads(json.dumps(first))
+    again["detail"]["userIdentity"]["arn"] = "arn:aws:sts::123456789012:assumed-role/ReportScheduler/other-session"
+    again["detail"]["requestParameters"]["taskDefinition"] = (
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/report:4"
+    )
+    other_network = json.loads(json.dumps(first))
+    other_network["detail"]["requestParameters"]["networkConfiguration"]["awsvpcConfiguration"]["subnets"] = [
+        "subnet-x"
+    ]
+    group = report_group(parse_event(first))
+    assert group is not None and "ReportScheduler" in group and "report/" in group
+    assert report_group(parse_event(again)) == group
+    assert report_group(parse_event(other_network)) != group
+    assert report_group(parse_event(sample("ecs/CreateService"))) is None

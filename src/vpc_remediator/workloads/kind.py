@@ -7,7 +7,7 @@ declarations from `registry.KINDS` instead of branching on the kind.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
@@ -59,6 +59,11 @@ class CloudTrailCall:
     # When set, the call places a workload only if this says so of its request (UpdateService with a network).
     places_when: Callable[[Mapping[str, Any]], bool] | None = None
     not_placing_reason: str = ""
+    # Calls made again and again (RunTask by schedulers): (request, response) → what makes two calls the same,
+    # for one report per caller, group and window; None: every call is reported.
+    report_group: Callable[[Mapping[str, Any], Mapping[str, Any]], str | None] | None = None
+    # Services whose calls (CloudTrail invokedBy) are checked elsewhere → why (AWS Batch's tasks: their environment).
+    delegated: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, event_source: str | None, event_name: str | None) -> bool:
         """This call, as CloudTrail names it."""
