@@ -187,30 +187,39 @@ def test_an_explicitly_associated_table_routed_elsewhere_is_kept(ec2: Any) -> No
     assert _default_route_target(ec2, table_id) == nat_id
 
 
-def _refuse_zone(client: Any, zone: str) -> None:
+def _refuse_zone(client: Any, zone: str, code: str = "InvalidParameterValue") -> None:
     """Make CreateDefaultSubnet fail in one zone, as AWS does for a zone the account cannot use."""
 
     def refuse(params: dict[str, Any], **_: Any) -> None:
         if params.get("AvailabilityZone") == zone:
-            error = {"Error": {"Code": "InvalidParameterValue", "Message": f"Value ({zone}) is invalid"}}
+            error = {"Error": {"Code": code, "Message": f"Value ({zone}) is invalid"}}
             raise ClientError(error, "CreateDefaultSubnet")  # type: ignore[arg-type]
 
     client.meta.events.register("before-parameter-build.ec2.CreateDefaultSubnet", refuse)
 
 
-def test_a_zone_that_refuses_a_default_subnet_is_skipped_and_named_while_the_others_are_repaired(ec2: Any) -> None:
+@pytest.mark.parametrize(
+    ("code", "outcome", "words"),
+    [
+        ("InvalidParameterValue", "failed", "ec2:CreateDefaultSubnet failed with InvalidParameterValue"),
+        ("UnauthorizedOperation", "blocked", "ec2:CreateDefaultSubnet was denied"),
+    ],
+)
+def test_a_zone_that_refuses_a_default_subnet_is_skipped_and_named_while_the_others_are_repaired(
+    ec2: Any, code: str, outcome: str, words: str
+) -> None:
     zones = all_zones(ec2)
     vpc_id = default_vpc_id(ec2)
     for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]:
         if subnet["AvailabilityZone"] != zones[0]:
             ec2.delete_subnet(SubnetId=subnet["SubnetId"])
     client = boto3.client("ec2", region_name=REGION)
-    _refuse_zone(client, zones[1])
+    _refuse_zone(client, zones[1], code)
     settings = Settings(stack_name="vpc-remediator")
     (report,) = on_default_vpc_event(sample("ec2/DeleteSubnet"), regions(settings, ec2=client))
     assert default_vpc_picture(ec2)["zones"] == [z for z in zones if z != zones[1]]
-    assert report.outcome == "failed"
-    assert f"{zones[1]}: ec2:CreateDefaultSubnet failed with InvalidParameterValue" in report.reason
+    assert report.outcome == outcome
+    assert f"{zones[1]}: {words}" in report.reason
     assert list(report.details.skipped_zones) == [zones[1]]  # type: ignore[union-attr]
 
 

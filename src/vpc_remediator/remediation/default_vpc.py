@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from vpc_remediator.domain.default_vpc import DefaultVpcState, describe_problems, kept_routes, plan_repairs
 from vpc_remediator.domain.details import DefaultVpcDetails, DefaultVpcView
-from vpc_remediator.domain.errors import AccessDeniedError, AwsCallError, ConcurrentChangeError
+from vpc_remediator.domain.errors import AccessDeniedError, AwsCallError, ConcurrentChangeError, RemediatorError
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.ports import DefaultVpcPort
@@ -15,7 +15,6 @@ KIND = "default-vpc"
 # CreateDefaultVpc makes the rest itself; one more round repairs what it did not. Never loop beyond that.
 MAX_ROUNDS = 3
 CREATE_DEFAULT_SUBNET = "ec2:CreateDefaultSubnet"
-DENIED = "was denied"  # how AccessDeniedError words a refusal
 
 
 def default_vpc_arn(stamp: ReportStamp, vpc_id: str | None) -> str:
@@ -28,13 +27,12 @@ def ensure_default_vpc(adapter: DefaultVpcPort, stamp: ReportStamp, why: str, dr
     state = adapter.read_state()
     planned = plan_repairs(state)
     # Zone → why it refused CreateDefaultSubnet: skipped, named in the report, the other zones still repaired.
-    refused: dict[str, str] = {}
+    refused: dict[str, RemediatorError] = {}
 
     def report(outcome: Outcome, reason: str, actions: Sequence[Action], final: DefaultVpcState) -> Report:
         resource = default_vpc_arn(stamp, final.vpc_id)
-        details = DefaultVpcDetails(
-            before=_view(state), after=_view(final), skipped_zones=dict(sorted(refused.items()))
-        )
+        skipped = {zone: str(error) for zone, error in sorted(refused.items())}
+        details = DefaultVpcDetails(before=_view(state), after=_view(final), skipped_zones=skipped)
         reason += _left_as_it_is(final, refused)
         return stamp.report(resource, KIND, outcome, reason, tuple(actions), details=details)
 
@@ -58,13 +56,13 @@ def ensure_default_vpc(adapter: DefaultVpcPort, stamp: ReportStamp, why: str, dr
         return report(Outcome.FAILED, reason, done, current)
     if refused:
         # A refusal by policy is `blocked`; any other one needs a person to look at the zone.
-        denied = all(DENIED in error for error in refused.values())
+        denied = all(isinstance(error, AccessDeniedError) for error in refused.values())
         return report(Outcome.BLOCKED if denied else Outcome.FAILED, f"{why}; {problems}", done, current)
     return report(Outcome.REMEDIATED, f"{why}; repaired: {problems}", done, current)
 
 
 def _repair(
-    adapter: DefaultVpcPort, state: DefaultVpcState, done: list[Action], refused: dict[str, str]
+    adapter: DefaultVpcPort, state: DefaultVpcState, done: list[Action], refused: dict[str, RemediatorError]
 ) -> DefaultVpcState:
     """Apply the plan, read again, re-plan, a bounded number of rounds; `done` and `refused` collect as it goes."""
     current = state
@@ -81,14 +79,14 @@ def _repair(
                     if repair.api != CREATE_DEFAULT_SUBNET:
                         raise
                     # One zone can refuse (not offered to the account, no capacity, a zone-scoped SCP).
-                    refused[str(repair.params["AvailabilityZone"])] = str(exc)
+                    refused[str(repair.params["AvailabilityZone"])] = exc
         except ConcurrentChangeError:
             pass  # another repair (the sweep, a person) got there first: read again and re-plan
         current = adapter.read_state()
     return current
 
 
-def _left_as_it_is(final: DefaultVpcState, refused: dict[str, str]) -> str:
+def _left_as_it_is(final: DefaultVpcState, refused: dict[str, RemediatorError]) -> str:
     """What the report adds about what was deliberately not repaired."""
     text = ""
     kept = kept_routes(final)
