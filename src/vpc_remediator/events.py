@@ -24,12 +24,17 @@ DEFAULT_VPC_BREAKING_CALLS = frozenset(
         "ReplaceRoute",
         "DisassociateRouteTable",
         "ReplaceRouteTableAssociation",
+        # Associating a default subnet with a table that has no route out cuts that zone off.
+        "AssociateRouteTable",
     }
 )
 # EC2 records its error codes with a "Client." prefix; other services do not.
 NO_DEFAULT_VPC_ERROR_CODES = frozenset({"VPCIdNotSpecified", "Client.VPCIdNotSpecified"})
 NO_DEFAULT_SUBNET_ERROR_CODES = frozenset({"MissingInput", "Client.MissingInput"})
 NO_DEFAULT_SUBNET_MESSAGE = "No subnets found for the default VPC"
+# Auto Scaling (and others) say it with their own code, e.g. ValidationError: the message is what they share.
+NO_DEFAULT_VPC_MESSAGE = "No default VPC for this user"
+OMITTED = "CloudTrail omitted the call's requestParameters"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class Trigger:
     request: Mapping[str, Any] = field(default_factory=dict)
     response: Mapping[str, Any] = field(default_factory=dict)
     detail: Mapping[str, Any] = field(default_factory=dict)
+    # CloudTrail left requestParameters out (too large: marked omitted) or recorded them as null.
+    request_omitted: bool = False
 
     @property
     def failed(self) -> bool:
@@ -72,6 +79,13 @@ _TEXT_FIELDS = ("eventID", "eventSource", "eventName", "errorCode", "errorMessag
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _is_omitted(detail: Mapping[str, Any]) -> bool:
+    # CloudTrail truncates a field larger than its maximum size and marks it "omitted": true.
+    request = detail.get("requestParameters")
+    marks = (_mapping(request).get("omitted"), detail.get("omitted"))
+    return request is None or any(mark in (True, "true") for mark in marks)
 
 
 def parse_event(event: Any) -> Trigger:
@@ -110,6 +124,7 @@ def parse_event(event: Any) -> Trigger:
         request=_mapping(detail.get("requestParameters")),
         response=_mapping(detail.get("responseElements")),
         detail=detail,
+        request_omitted=is_cloudtrail and _is_omitted(detail),
     )
 
 
@@ -122,7 +137,7 @@ def default_vpc_relevance(trigger: Trigger) -> str | None:
         return None
     if trigger.failed:
         message = trigger.error_message or ""
-        if trigger.error_code in NO_DEFAULT_VPC_ERROR_CODES:
+        if trigger.error_code in NO_DEFAULT_VPC_ERROR_CODES or message.startswith(NO_DEFAULT_VPC_MESSAGE):
             return f"{trigger.event_name} failed with {trigger.error_code}: {message or 'No default VPC'}"
         if trigger.error_code in NO_DEFAULT_SUBNET_ERROR_CODES and message.startswith(NO_DEFAULT_SUBNET_MESSAGE):
             return f"{trigger.event_name} failed: {message}"
@@ -141,9 +156,29 @@ def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
     if found is None:
         return [], f"{trigger.event_name or trigger.detail_type} is not a call that places a workload"
     kind, call = found
-    if call.places_when is not None and not call.places_when(trigger.request):
+    delegated = call.delegated.get(trigger.invoked_by or "")
+    if delegated:
+        return [], f"{trigger.event_name} {delegated}, not each {kind.profile.noun} it starts"
+    # Without the request nothing says the call left the network alone: read the workload and decide.
+    if call.places_when is not None and not trigger.request_omitted and not call.places_when(trigger.request):
         return [], call.not_placing_reason
     refs = call.refs(trigger.request, trigger.response)
+    if not refs and trigger.request_omitted:
+        return [], f"{OMITTED}, and its responseElements name no {kind.name}: the sweep will check it"
     if not refs:
         return [], f"{trigger.event_name} names no {kind.name} in its response"
     return refs, None
+
+
+def report_group(trigger: Trigger) -> str | None:
+    """For calls made again and again: the caller and what the call's kind says makes two calls the same."""
+    found = registry.call_for(trigger.event_source, trigger.event_name)
+    if found is None or found[1].report_group is None or trigger.request_omitted:
+        return None
+    group = found[1].report_group(trigger.request, trigger.response)
+    if group is None:
+        return None
+    # The role, not the session: a scheduler's sessions differ on every call.
+    caller = trigger.role_name or trigger.actor or "unknown caller"
+    via = f" via {trigger.invoked_by}" if trigger.invoked_by else ""
+    return f"{trigger.event_name}|{caller}{via}|{group}"

@@ -33,6 +33,8 @@ class Settings:
     flap_max_remediations: int = 3
     flap_window_minutes: int = 60
     ledger_table: str | None = None
+    # One report per caller, task definition family and network for RunTask within this window.
+    run_task_report_window_hours: int = 24
 
 
 def _flag(env: Mapping[str, str], name: str, parameter: str, default: bool) -> bool:
@@ -119,6 +121,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         flap_max_remediations=_integer(env, "FLAP_MAX_REMEDIATIONS", "FlapMaxRemediations", 3),
         flap_window_minutes=_integer(env, "FLAP_WINDOW_MINUTES", "FlapWindowMinutes", 60),
         ledger_table=env.get("LEDGER_TABLE") or None,
+        run_task_report_window_hours=_integer(env, "RUN_TASK_REPORT_WINDOW_HOURS", "RunTaskReportWindowHours", 24),
     )
 
 

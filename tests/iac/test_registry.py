@@ -70,3 +70,14 @@ def test_every_action_a_sweep_listing_declares_is_granted_to_the_sweep() -> None
     listings = [kind.sweep for kind in KINDS if kind.sweep is not None]
     assert listings, "the sweep covers at least one kind"
     assert sorted(a for listing in listings for a in listing.iam_actions if not granted(a, allowed)) == []
+
+
+def test_register_job_definition_is_granted_on_job_definitions_and_consumable_resources() -> None:
+    # IAM authorizes RegisterJobDefinition on both resource types: a revision keeping a consumable resource
+    # requirement is refused without the second.
+    document = load_template(TEMPLATE)["Resources"]["PlacementPermissions"]["Properties"]["PolicyDocument"]
+    (statement,) = [s for s in document["Statement"] if "batch:RegisterJobDefinition" in s["Action"]]
+    resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+    texts = [str(resource) for resource in resources]
+    assert any(":job-definition/*" in text for text in texts), texts
+    assert any(":consumable-resource/*" in text for text in texts), texts

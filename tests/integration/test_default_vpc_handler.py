@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from tests.integration.conftest import regions
@@ -162,3 +163,90 @@ def test_idempotency_on_without_a_table_fails_naming_the_parameter(ec2: Any, mon
     with pytest.raises(ConfigurationError, match=r"IdempotencyTable \(IDEMPOTENCY_TABLE\)"):
         invoke(sample("ec2/DeleteVpc"))
     assert default_vpc_picture(ec2) == {"vpc": None}
+
+
+def _isolate_zone(ec2: Any) -> tuple[str, str]:
+    """Associate one default subnet explicitly with a new table that has no route out; (table id, zone)."""
+    vpc_id = default_vpc_id(ec2)
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"][0]
+    table_id = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet["SubnetId"])
+    return table_id, subnet["AvailabilityZone"]
+
+
+def _default_route_target(ec2: Any, table_id: str) -> str | None:
+    (table,) = ec2.describe_route_tables(RouteTableIds=[table_id])["RouteTables"]
+    route = next((r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"), None)
+    return route.get("GatewayId") or route.get("NatGatewayId") if route else None
+
+
+def test_a_default_subnet_explicitly_associated_with_a_table_without_a_route_out_is_repaired(ec2: Any) -> None:
+    table_id, zone = _isolate_zone(ec2)
+    (report,) = invoke(sample("ec2/AssociateRouteTable"))
+    igw = default_vpc_picture(ec2)["igws"][0]
+    assert report["outcome"] == "remediated"
+    assert _default_route_target(ec2, table_id) == igw
+    assert [(a["api"], a["params"]["RouteTableId"]) for a in report["actions"]] == [("ec2:CreateRoute", table_id)]
+    assert table_id in report["reason"]
+    assert report["details"]["after"]["zone_route_tables"] == {table_id: f"{zone}: {igw} (active)"}
+
+
+def test_an_explicitly_associated_table_routed_elsewhere_is_kept(ec2: Any) -> None:
+    table_id, _ = _isolate_zone(ec2)
+    vpc_id = default_vpc_id(ec2)
+    subnet_id = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"][1]["SubnetId"]
+    nat_id = ec2.create_nat_gateway(SubnetId=subnet_id, ConnectivityType="private")["NatGateway"]["NatGatewayId"]
+    ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat_id)
+    (report,) = invoke(sample("ec2/ReplaceRouteTableAssociation"))
+    assert report["outcome"] == "compliant"
+    assert _default_route_target(ec2, table_id) == nat_id
+
+
+def _refuse_zone(client: Any, zone: str, code: str = "InvalidParameterValue") -> None:
+    """Make CreateDefaultSubnet fail in one zone, as AWS does for a zone the account cannot use."""
+
+    def refuse(params: dict[str, Any], **_: Any) -> None:
+        if params.get("AvailabilityZone") == zone:
+            error = {"Error": {"Code": code, "Message": f"Value ({zone}) is invalid"}}
+            raise ClientError(error, "CreateDefaultSubnet")  # type: ignore[arg-type]
+
+    client.meta.events.register("before-parameter-build.ec2.CreateDefaultSubnet", refuse)
+
+
+@pytest.mark.parametrize(
+    ("code", "outcome", "words"),
+    [
+        ("InvalidParameterValue", "failed", "ec2:CreateDefaultSubnet failed with InvalidParameterValue"),
+        ("UnauthorizedOperation", "blocked", "ec2:CreateDefaultSubnet was denied"),
+    ],
+)
+def test_a_zone_that_refuses_a_default_subnet_is_skipped_and_named_while_the_others_are_repaired(
+    ec2: Any, code: str, outcome: str, words: str
+) -> None:
+    zones = all_zones(ec2)
+    vpc_id = default_vpc_id(ec2)
+    for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]:
+        if subnet["AvailabilityZone"] != zones[0]:
+            ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+    client = boto3.client("ec2", region_name=REGION)
+    _refuse_zone(client, zones[1], code)
+    settings = Settings(stack_name="vpc-remediator")
+    (report,) = on_default_vpc_event(sample("ec2/DeleteSubnet"), regions(settings, ec2=client))
+    assert default_vpc_picture(ec2)["zones"] == [z for z in zones if z != zones[1]]
+    assert report.outcome == outcome
+    assert f"{zones[1]}: {words}" in report.reason
+    assert list(report.details.skipped_zones) == [zones[1]]  # type: ignore[union-attr]
+
+
+def test_auto_scalings_validation_error_for_a_missing_default_vpc_recreates_it(ec2: Any) -> None:
+    delete_default_vpc(ec2)
+    (report,) = invoke(sample("autoscaling/CreateLaunchConfiguration_no_default_vpc"))
+    assert report["outcome"] == "remediated"
+    assert "ValidationError: No default VPC for this user" in report["reason"]
+    assert default_vpc_picture(ec2)["vpc"] is not None
+
+
+def test_an_event_from_the_china_partition_gets_reports_with_its_arns(ec2: Any) -> None:
+    (report,) = invoke(sample("ec2/DeleteVpc_aws_cn"))
+    assert report["region"] == "cn-north-1"
+    assert report["resource"].startswith("arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-")

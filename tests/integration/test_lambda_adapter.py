@@ -38,31 +38,79 @@ def conflict(stubber: Stubber) -> None:
     )
 
 
-def test_an_update_in_progress_is_waited_out_then_the_change_is_made() -> None:
+def state(stubber: Stubber, state: str = "Active", update: str = "Successful", **extra: str) -> None:
+    """One GetFunction answer (what Lambda's waiters poll), shaped as Lambda returns it."""
+    configuration = {"FunctionArn": ARN, "FunctionName": "orders", "State": state, "LastUpdateStatus": update, **extra}
+    stubber.add_response("get_function", {"Configuration": configuration}, {"FunctionName": ARN})
+
+
+class Clock:
+    """A clock that moves on by `step` seconds each time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def adapter(client: object, clock: Clock | None = None) -> LambdaAdapter:
+    return LambdaAdapter(client, lambda_function.PROFILE, wait_delay=0, clock=clock or Clock(0.0))  # type: ignore[arg-type]
+
+
+def test_an_update_in_progress_is_waited_out_with_lambdas_waiter_then_the_change_is_made_and_waited_for() -> None:
     client = boto3.client("lambda", region_name="us-east-1")
-    waits: list[float] = []
     with Stubber(client) as stubber:
         conflict(stubber)
-        conflict(stubber)
+        state(stubber, update="InProgress")  # what is it doing: an update
+        state(stubber, update="InProgress")  # function_updated_v2 polls...
+        state(stubber)  # ...until Successful
         stubber.add_response("update_function_configuration", {"FunctionArn": ARN}, EXPECTED)
-        action, arn = LambdaAdapter(
-            client, lambda_function.PROFILE, conflict_delays=(1.0, 2.0, 4.0), sleep=waits.append
-        ).apply(WORKLOAD, PLAN)
+        state(stubber, update="InProgress")  # our own change: the VPC change takes a while
+        state(stubber)
+        action, arn = adapter(client).apply(WORKLOAD, PLAN)
         stubber.assert_no_pending_responses()
-    assert waits == [1.0, 2.0]
     assert arn == ARN
     assert action.params == EXPECTED
     assert action.undo is not None and "subnet-pub" in action.undo
 
 
-def test_a_conflict_that_outlasts_the_retries_is_an_error_not_a_silent_skip() -> None:
+def test_a_function_still_being_created_is_waited_for_before_the_first_update() -> None:
     client = boto3.client("lambda", region_name="us-east-1")
-    waits: list[float] = []
+    pending = function_workload(lambda_function.PROFILE, {**WORKLOAD.raw, "State": "Pending"}, {})
     with Stubber(client) as stubber:
-        for _ in range(3):
-            conflict(stubber)
+        state(stubber, state="Pending")  # function_active_v2 polls...
+        state(stubber)  # ...until Active
+        stubber.add_response("update_function_configuration", {"FunctionArn": ARN}, EXPECTED)
+        state(stubber)
+        adapter(client).apply(pending, PLAN)
+        stubber.assert_no_pending_responses()
+
+
+def test_an_update_lambda_could_not_apply_is_an_error_naming_its_reason() -> None:
+    client = boto3.client("lambda", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        stubber.add_response("update_function_configuration", {"FunctionArn": ARN}, EXPECTED)
+        state(
+            stubber,
+            update="Failed",
+            LastUpdateStatusReasonCode="SubnetOutOfIPAddresses",
+            LastUpdateStatusReason="All subnets have no free addresses",
+        )
+        with pytest.raises(AwsCallError, match="SubnetOutOfIPAddresses: All subnets have no free addresses"):
+            adapter(client).apply(WORKLOAD, PLAN)
+
+
+def test_a_conflict_that_outlasts_the_bounded_wait_is_an_error_not_a_silent_skip() -> None:
+    client = boto3.client("lambda", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        # The clock moves 45 s per reading: the 90 s budget is spent after one wait; the waiter polls once.
+        conflict(stubber)
+        state(stubber, update="InProgress")
+        state(stubber, update="InProgress")
+        conflict(stubber)
         with pytest.raises(AwsCallError, match="ResourceConflictException"):
-            LambdaAdapter(client, lambda_function.PROFILE, conflict_delays=(1.0, 2.0), sleep=waits.append).apply(
-                WORKLOAD, PLAN
-            )
-    assert waits == [1.0, 2.0]
+            adapter(client, Clock(45.0)).apply(WORKLOAD, PLAN)
+        stubber.assert_no_pending_responses()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -13,6 +14,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from tests.integration.conftest import regions
+from vpc_remediator import bootstrap
 from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.devkit.scenarios import REGION
@@ -27,7 +29,9 @@ from vpc_remediator.devkit.scenarios.placement import (
     job_definition,
     lambda_function,
 )
+from vpc_remediator.domain.report import Outcome
 from vpc_remediator.domain.workload import WorkloadRef
+from vpc_remediator.events import parse_event, report_group
 from vpc_remediator.handlers.placement import lambda_handler
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.entry import on_placement_event
@@ -208,6 +212,44 @@ def test_a_running_task_is_never_stopped_and_gets_its_corrected_network_configur
     assert corrected["assignPublicIp"] == "ENABLED"
     (task,) = world.ecs.describe_tasks(cluster="shop", tasks=[task_arn])["tasks"]
     assert task["lastStatus"] != "STOPPED"
+
+
+def run_task_event(world: World, sample: str = "ecs/RunTask_scheduler") -> dict[str, Any]:
+    """A task started in isolated subnets, as the sample's caller started it."""
+    if not world.ecs.list_task_definitions(familyPrefix="api")["taskDefinitionArns"]:
+        ecs_service(world.ecs, "api", awsvpc(world.topo.public, (world.topo.web_sg,), True))
+    definition = world.ecs.describe_task_definition(taskDefinition="api")["taskDefinition"]["taskDefinitionArn"]
+    network = awsvpc(world.topo.isolated, (world.topo.web_sg,), public_ip=False)
+    run = world.ecs.run_task(
+        cluster="shop", taskDefinition=definition, launchType="FARGATE", networkConfiguration=network
+    )
+    request = {"cluster": "shop", "taskDefinition": definition, "networkConfiguration": network}
+    tasks = [{"taskArn": run["tasks"][0]["taskArn"], "clusterArn": run["tasks"][0]["clusterArn"]}]
+    return load_sample(sample, request=request, responseElements={"tasks": tasks})
+
+
+def test_tasks_started_again_and_again_by_one_caller_get_one_report_per_window(world: World) -> None:
+    first = one(run_task_event(world))
+    second = one(run_task_event(world))
+    assert first["outcome"] == "skipped"
+    assert second["outcome"] == "ignored"
+    assert "one report per 24 h (RunTaskReportWindowHours)" in second["reason"]
+
+
+def test_the_run_task_report_window_is_a_setting(world: World) -> None:
+    event = run_task_event(world)
+    group = report_group(parse_event(event))
+    stamp = ReportStamp("earlier", None, "123456789012", REGION, "RunTask", None)
+    earlier = stamp.report("arn:aws:ecs:task/earlier", "ecs-task", Outcome.SKIPPED, "reported")
+    bootstrap.memory_ledger().record(earlier, datetime.now(UTC) - timedelta(hours=3), f"report-group/{group}")
+    assert one(event, replace(SETTINGS, run_task_report_window_hours=4))["outcome"] == "ignored"
+    assert one(run_task_event(world), replace(SETTINGS, run_task_report_window_hours=2))["outcome"] == "skipped"
+
+
+def test_a_task_started_by_aws_batch_is_not_reported_on_its_own(world: World) -> None:
+    (report,) = handle(run_task_event(world, "ecs/RunTask_batch"))
+    assert report["outcome"] == "ignored"
+    assert "compute environment" in report["reason"]
 
 
 def test_a_task_set_gets_its_corrected_network_configuration(world: World) -> None:
@@ -423,6 +465,34 @@ def test_a_function_in_public_subnets_moves_to_nat_subnets_keeping_its_groups(wo
     assert after["SecurityGroupIds"] == [world.topo.web_sg, world.topo.ssh_sg]
     assert report["actions"][0]["api"] == "lambda:UpdateFunctionConfiguration"
     assert "--vpc-config" in report["actions"][0]["undo"]
+
+
+def test_a_function_whose_request_cloudtrail_left_out_is_read_by_the_arn_in_the_response(world: World) -> None:
+    created = lambda_function(world.lam, world.iam, "orders", world.topo.public, (world.topo.web_sg,))
+    event = load_sample("lambda/CreateFunction20150331_request_null", responseElements=created["responseElements"])
+    report = one(event)
+    assert report["outcome"] == "remediated"
+    assert (
+        "CloudTrail omitted the call's requestParameters: read by the identifier in responseElements"
+        in report["reason"]
+    )
+    assert set(function_vpc(world, "orders")["SubnetIds"]) == set(world.topo.private)
+
+
+def test_a_call_whose_request_and_response_cloudtrail_left_out_is_skipped_for_the_sweep(world: World) -> None:
+    (report,) = handle(load_sample("lambda/UpdateFunctionConfiguration20150331v2_omitted"))
+    assert report["outcome"] == "skipped"
+    assert "CloudTrail omitted the call's requestParameters" in report["reason"]
+    assert "the sweep will check it" in report["reason"]
+
+
+def test_an_update_service_whose_request_was_omitted_is_checked_not_ignored(world: World) -> None:
+    event = service_event(world, "api", world.topo.isolated, public_ip=True)
+    update = load_sample("ecs/UpdateService_omitted", responseElements=event["detail"]["responseElements"])
+    report = one(update)
+    assert report["outcome"] == "remediated"
+    assert "requestParameters" in report["reason"]
+    assert set(ecs_network(world.ecs, arn_of(event))["subnets"]) == set(world.topo.public)
 
 
 def test_a_function_in_a_vpc_without_nat_needs_nat_and_is_unchanged(world: World) -> None:

@@ -2,8 +2,10 @@ from vpc_remediator.domain.default_vpc import (
     PENDING,
     DefaultRoute,
     DefaultVpcState,
+    ExplicitTable,
     Zone,
     describe_problems,
+    kept_routes,
     plan_repairs,
     usable_zones,
 )
@@ -90,3 +92,34 @@ def test_problems_are_named() -> None:
     assert "no default subnet in us-east-1b, us-east-1c" in text
     assert "no internet gateway attached" in text
     assert "no 0.0.0.0/0 route" in text
+
+
+def test_an_explicitly_associated_table_without_a_route_out_gets_the_gateway_route() -> None:
+    table = ExplicitTable("rtb-9", ("us-east-1b",), default_route=None)
+    (action,) = plan_repairs(healthy(explicit_tables=(table,)))
+    assert action.api == "ec2:CreateRoute"
+    assert action.params == {"RouteTableId": "rtb-9", "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}
+    assert "rtb-9" in describe_problems(healthy(explicit_tables=(table,)))
+
+
+def test_an_explicitly_associated_table_keeps_any_route_it_has_even_a_blackhole() -> None:
+    nat = ExplicitTable("rtb-9", ("us-east-1b",), DefaultRoute("nat-1", "active"))
+    hole = ExplicitTable("rtb-8", ("us-east-1c",), DefaultRoute("igw-old", "blackhole"))
+    state = healthy(explicit_tables=(nat, hole))
+    assert plan_repairs(state) == ()
+    kept = kept_routes(state)
+    assert kept is not None
+    assert "rtb-8" in kept
+    assert "rtb-9" not in kept
+
+
+def test_an_explicit_table_route_waits_for_a_new_gateway() -> None:
+    table = ExplicitTable("rtb-9", ("us-east-1b",))
+    actions = plan_repairs(healthy(attached_igw_id=None, explicit_tables=(table,)))
+    assert actions[-1].params["GatewayId"] == PENDING
+
+
+def test_a_zone_that_refused_a_default_subnet_is_not_asked_again() -> None:
+    state = healthy(subnet_zones=("us-east-1a",))
+    actions = plan_repairs(state, skipped_zones={"us-east-1b"})
+    assert [a.params["AvailabilityZone"] for a in actions] == ["us-east-1c"]

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from vpc_remediator.domain.errors import InvalidEventError
-from vpc_remediator.events import default_vpc_relevance, parse_event, placement_refs
+from vpc_remediator.events import default_vpc_relevance, parse_event, placement_refs, report_group
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -66,7 +66,9 @@ def test_calls_by_the_stacks_own_roles_are_recognised() -> None:
         "ec2/ReplaceRoute",
         "ec2/DisassociateRouteTable",
         "ec2/ReplaceRouteTableAssociation",
+        "ec2/AssociateRouteTable",
         "ec2/RunInstances_no_default_vpc",
+        "autoscaling/CreateLaunchConfiguration_no_default_vpc",
         "ec2/RunInstances_no_default_subnets",
         "cloudformation/StackStatusChange_create_complete",
     ],
@@ -75,7 +77,10 @@ def test_calls_that_can_break_or_reveal_a_broken_default_vpc_are_relevant(name: 
     assert default_vpc_relevance(parse_event(sample(name)))
 
 
-@pytest.mark.parametrize("name", ["ec2/DeleteSubnet_failed", "ec2/RunInstances_failed_other"])
+@pytest.mark.parametrize(
+    "name",
+    ["ec2/DeleteSubnet_failed", "ec2/RunInstances_failed_other", "autoscaling/CreateAutoScalingGroup_failed_other"],
+)
 def test_other_failures_are_not_relevant(name: str) -> None:
     assert default_vpc_relevance(parse_event(sample(name))) is None
 
@@ -121,3 +126,52 @@ def test_an_update_that_leaves_the_network_alone_is_not_a_placement() -> None:
     refs, why_not = placement_refs(parse_event(sample("ecs/UpdateService_scale_only")))
     assert refs == []
     assert why_not is not None and "network" in why_not
+
+
+@pytest.mark.parametrize(
+    ("name", "omitted"),
+    [
+        ("ecs/UpdateService_omitted", True),
+        ("lambda/CreateFunction20150331_request_null", True),
+        ("lambda/UpdateFunctionConfiguration20150331v2_omitted", True),
+        ("ecs/UpdateService", False),
+    ],
+)
+def test_requests_cloudtrail_left_out_are_recognised(name: str, omitted: bool) -> None:
+    assert parse_event(sample(name)).request_omitted is omitted
+
+
+def test_an_omitted_request_is_read_by_the_identifier_in_the_response_whatever_the_call_filters_on() -> None:
+    refs, why_not = placement_refs(parse_event(sample("ecs/UpdateService_omitted")))
+    assert why_not is None
+    assert [ref.identifier for ref in refs] == ["arn:aws:ecs:us-east-1:123456789012:service/web/api"]
+
+
+def test_an_omitted_request_and_response_leave_it_to_the_sweep() -> None:
+    refs, why_not = placement_refs(parse_event(sample("lambda/UpdateFunctionConfiguration20150331v2_omitted")))
+    assert refs == []
+    assert why_not is not None and why_not.startswith("CloudTrail omitted") and "sweep" in why_not
+
+
+def test_tasks_started_by_aws_batch_are_left_to_their_compute_environment() -> None:
+    refs, why_not = placement_refs(parse_event(sample("ecs/RunTask_batch")))
+    assert refs == []
+    assert why_not is not None and "AWS Batch" in why_not and "compute environment" in why_not
+
+
+def test_run_tasks_of_one_caller_family_and_network_share_a_report_group_whatever_the_session() -> None:
+    first = sample("ecs/RunTask_scheduler")
+    again = json.loads(json.dumps(first))
+    again["detail"]["userIdentity"]["arn"] = "arn:aws:sts::123456789012:assumed-role/ReportScheduler/other-session"
+    again["detail"]["requestParameters"]["taskDefinition"] = (
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/report:4"
+    )
+    other_network = json.loads(json.dumps(first))
+    other_network["detail"]["requestParameters"]["networkConfiguration"]["awsvpcConfiguration"]["subnets"] = [
+        "subnet-x"
+    ]
+    group = report_group(parse_event(first))
+    assert group is not None and "ReportScheduler" in group and "report/" in group
+    assert report_group(parse_event(again)) == group
+    assert report_group(parse_event(other_network)) != group
+    assert report_group(parse_event(sample("ecs/CreateService"))) is None

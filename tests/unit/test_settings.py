@@ -105,3 +105,10 @@ def test_an_empty_port_list_allows_nothing() -> None:
 def test_a_bad_placement_setting_names_its_parameter(name: str, value: str, parameter: str) -> None:
     with pytest.raises(ConfigurationError, match=parameter):
         load_settings({"STACK_NAME": "s", name: value})
+
+
+def test_the_run_task_report_window_is_read_and_checked() -> None:
+    assert load_settings({"STACK_NAME": "s"}).run_task_report_window_hours == 24
+    assert load_settings({"STACK_NAME": "s", "RUN_TASK_REPORT_WINDOW_HOURS": "6"}).run_task_report_window_hours == 6
+    with pytest.raises(ConfigurationError, match="RunTaskReportWindowHours"):
+        load_settings({"STACK_NAME": "s", "RUN_TASK_REPORT_WINDOW_HOURS": "0"})

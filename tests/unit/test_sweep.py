@@ -86,3 +86,22 @@ def test_an_empty_sweep_is_compliant() -> None:
     summary = summary_report(run_sweep([], out_of_time=lambda: False), STAMP, dry_run=True)
     assert summary.outcome == Outcome.COMPLIANT
     assert "dry run" in summary.reason
+
+
+@dataclass
+class BrokenPhase:
+    name: str
+
+    def run_page(self, token: str | None) -> tuple[list[Report], str | None]:
+        raise RuntimeError("DescribeVpcs failed with InternalError")
+
+
+def test_a_failed_phase_does_not_stop_the_others_and_the_summary_names_it() -> None:
+    after = FakePhase("lambda", [[report("lambda-function", Outcome.REMEDIATED, "b")]])
+    result = run_sweep([BrokenPhase("default-vpc"), after], out_of_time=lambda: False)
+    assert after.seen_tokens == [None]
+    assert list(result.failed_phases) == ["default-vpc"]
+    summary = summary_report(result, STAMP, dry_run=False)
+    assert summary.outcome is Outcome.FAILED
+    assert "default-vpc (RuntimeError: DescribeVpcs failed with InternalError)" in summary.reason
+    assert summary.details.failed_phases == {"default-vpc": "RuntimeError: DescribeVpcs failed with InternalError"}  # type: ignore[union-attr]

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.aws.errors import translated
 from vpc_remediator.aws.network import route_target
-from vpc_remediator.domain.default_vpc import PENDING, DefaultRoute, DefaultVpcState, Zone, usable_zones
+from vpc_remediator.domain.default_vpc import (
+    PENDING,
+    DefaultRoute,
+    DefaultVpcState,
+    ExplicitTable,
+    Zone,
+    usable_zones,
+)
 from vpc_remediator.domain.network import IPV4_ANYWHERE
 from vpc_remediator.domain.report import Action
 
@@ -30,20 +37,29 @@ class DefaultVpcAdapter:
         with translated("ec2:DescribeAvailabilityZones"):
             raw_zones = self._ec2.describe_availability_zones()["AvailabilityZones"]
         zones = [Zone(z["ZoneName"], z.get("ZoneType"), z.get("OptInStatus"), z.get("State")) for z in raw_zones]
+        subnets = self._default_subnets(vpc_id)
+        tables = self._route_tables(vpc_id)
         return DefaultVpcState(
             vpc_id=vpc_id,
             usable_zones=usable_zones(zones),
-            subnet_zones=self._default_subnet_zones(vpc_id),
+            subnet_zones=tuple(sorted(set(subnets.values()))),
             attached_igw_id=self._attached_igw(vpc_id),
-            **self._main_route(vpc_id),
+            explicit_tables=_explicit_tables(tables, subnets),
+            **_main_route(tables),
         )
 
-    def _default_subnet_zones(self, vpc_id: str) -> tuple[str, ...]:
+    def _default_subnets(self, vpc_id: str) -> dict[str, str]:
         # Default subnets are told apart by the default VPC's id, not only DefaultForAz (moto marks others too).
         filters: Any = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default-for-az", "Values": ["true"]}]
         with translated("ec2:DescribeSubnets"):
             pages = self._ec2.get_paginator("describe_subnets").paginate(Filters=filters)
-            return tuple(sorted({s["AvailabilityZone"] for page in pages for s in page["Subnets"]}))
+            return {s["SubnetId"]: s["AvailabilityZone"] for page in pages for s in page["Subnets"]}
+
+    def _route_tables(self, vpc_id: str) -> list[Any]:
+        filters: Any = [{"Name": "vpc-id", "Values": [vpc_id]}]
+        with translated("ec2:DescribeRouteTables"):
+            pages = self._ec2.get_paginator("describe_route_tables").paginate(Filters=filters)
+            return [table for page in pages for table in page["RouteTables"]]
 
     def _attached_igw(self, vpc_id: str) -> str | None:
         with translated("ec2:DescribeInternetGateways"):
@@ -52,19 +68,6 @@ class DefaultVpcAdapter:
             if any(a.get("State") in ("available", "attached") for a in igw.get("Attachments", [])):
                 return igw["InternetGatewayId"]
         return None
-
-    def _main_route(self, vpc_id: str) -> dict[str, Any]:
-        filters: Any = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
-        with translated("ec2:DescribeRouteTables"):
-            tables = self._ec2.describe_route_tables(Filters=filters)["RouteTables"]
-        if not tables:
-            return {"main_route_table_id": None, "default_route": None}
-        table = tables[0]
-        route = next((r for r in table.get("Routes", []) if r.get("DestinationCidrBlock") == IPV4_ANYWHERE), None)
-        default_route = None
-        if route is not None:
-            default_route = DefaultRoute(target_id=route_target(route), state=str(route.get("State", "active")))
-        return {"main_route_table_id": table["RouteTableId"], "default_route": default_route}
 
     def apply(self, repair: Action, created: dict[str, str]) -> Action:
         """Make one planned call; `created` carries ids made by earlier steps. Returns the call as made."""
@@ -94,3 +97,34 @@ class DefaultVpcAdapter:
                 self._ec2.replace_route(**params)
                 return Action(repair.api, params, undo=repair.undo)
         raise ValueError(f"unknown repair {repair.api}")
+
+
+def _default_route(table: Any) -> DefaultRoute | None:
+    route = next((r for r in table.get("Routes", []) if r.get("DestinationCidrBlock") == IPV4_ANYWHERE), None)
+    if route is None:
+        return None
+    return DefaultRoute(target_id=route_target(route), state=str(route.get("State", "active")))
+
+
+def _main_route(tables: list[Any]) -> dict[str, Any]:
+    main = next((t for t in tables if any(a.get("Main") for a in t.get("Associations", []))), None)
+    if main is None:
+        return {"main_route_table_id": None, "default_route": None}
+    return {"main_route_table_id": main["RouteTableId"], "default_route": _default_route(main)}
+
+
+def _explicit_tables(tables: list[Any], subnets: dict[str, str]) -> tuple[ExplicitTable, ...]:
+    """Tables explicitly associated with default subnets: a subnet uses the main table only without one."""
+    found = []
+    for table in tables:
+        zones = {
+            subnets[a["SubnetId"]]
+            for a in table.get("Associations", [])
+            if not a.get("Main")
+            and a.get("SubnetId") in subnets
+            # A disassociated or failed association no longer routes the subnet.
+            and a.get("AssociationState", {}).get("State", "associated") in ("associated", "associating")
+        }
+        if zones:
+            found.append(ExplicitTable(table["RouteTableId"], tuple(sorted(zones)), _default_route(table)))
+    return tuple(sorted(found, key=lambda t: t.route_table_id))

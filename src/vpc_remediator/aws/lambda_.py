@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, WaiterError
 
 from vpc_remediator.aws.errors import error_code, translated
+from vpc_remediator.domain.errors import AwsCallError
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Action
 from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
@@ -17,8 +18,12 @@ from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
-# A function being created or updated refuses another update (ResourceConflictException) for a few seconds.
-CONFLICT_DELAYS = (2.0, 4.0, 8.0)
+# A function being created (State Pending) or updated (LastUpdateStatus InProgress) refuses any other change
+# (ResourceConflictException), and a VPC change can keep it so for minutes while Lambda sets up its network
+# interfaces. Lambda's own waiters poll GetFunction; all the waits of one change share this bound, which fits
+# inside the function's timeout.
+MAX_WAIT_SECONDS = 90.0
+WAIT_DELAY_SECONDS = 5
 
 
 def _vpc_config_option(subnets: Sequence[str], groups: Sequence[str]) -> str:
@@ -48,13 +53,15 @@ class LambdaAdapter:
         self,
         client: LambdaClient,
         profile: Profile,
-        conflict_delays: Sequence[float] = CONFLICT_DELAYS,
-        sleep: Callable[[float], None] = time.sleep,
+        max_wait: float = MAX_WAIT_SECONDS,
+        wait_delay: int = WAIT_DELAY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._lambda = client
         self._profile = profile
-        self._conflict_delays = conflict_delays
-        self._sleep = sleep
+        self._max_wait = max_wait
+        self._wait_delay = wait_delay
+        self._clock = clock
 
     def load(self, ref: WorkloadRef) -> Workload:
         """The function's configuration and tags (one GetFunction call)."""
@@ -85,18 +92,49 @@ class LambdaAdapter:
         )
 
     def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Send only VpcConfig: every other setting of the function stays as it is."""
+        """Send only VpcConfig (every other setting stays as it is), waiting while Lambda refuses changes."""
         action = self.plan(workload, plan)
-        for delay in (*self._conflict_delays, None):
+        deadline = self._clock() + self._max_wait
+        self._wait_until_free(workload.arn, deadline, workload.raw)
+        while True:
             try:
                 self._lambda.update_function_configuration(
                     FunctionName=workload.arn, VpcConfig=action.params["VpcConfig"]
                 )
                 break
             except ClientError as exc:
-                if error_code(exc) == "ResourceConflictException" and delay is not None:
-                    self._sleep(delay)
-                    continue
-                with translated(action.api):
-                    raise
+                if error_code(exc) != "ResourceConflictException" or self._clock() >= deadline:
+                    with translated(action.api):
+                        raise
+            self._wait_until_free(workload.arn, deadline)
+        failed = self._wait(workload.arn, "updated", deadline)
+        if failed:
+            raise AwsCallError(f"{action.api} was accepted, but Lambda could not apply it: {failed}")
         return action, workload.arn
+
+    def _wait_until_free(self, name: str, deadline: float, configuration: Mapping[str, Any] | None = None) -> None:
+        if configuration is None:
+            with translated("lambda:GetFunction"):
+                configuration = self._lambda.get_function(FunctionName=name)["Configuration"]
+        if configuration.get("State") == "Pending":
+            self._wait(name, "active", deadline)
+        elif configuration.get("LastUpdateStatus") == "InProgress":
+            self._wait(name, "updated", deadline)
+
+    def _wait(self, name: str, until: str, deadline: float) -> str | None:
+        """Wait with Lambda's waiter until the function is active or updated, or the deadline; why it failed."""
+        delay = max(self._wait_delay, 1)
+        config: Any = {"Delay": self._wait_delay, "MaxAttempts": max(1, int((deadline - self._clock()) // delay))}
+        waiter = self._lambda.get_waiter("function_active_v2" if until == "active" else "function_updated_v2")
+        try:
+            waiter.wait(FunctionName=name, WaiterConfig=config)
+        except WaiterError as exc:
+            last: dict[str, Any] = dict(exc.last_response or {})
+            found: dict[str, Any] = last.get("Configuration") or {}
+            if found.get("State") == "Failed" or found.get("LastUpdateStatus") == "Failed":
+                code = found.get("LastUpdateStatusReasonCode") or found.get("StateReasonCode") or "Failed"
+                return f"{code}: {found.get('LastUpdateStatusReason') or found.get('StateReason') or ''}".strip()
+            if "Error" in last:
+                raise AwsCallError(f"lambda:GetFunction failed while waiting for {name}: {exc}") from exc
+            # Still in progress at the deadline: the change is made; the read after it shows where it stands.
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from vpc_remediator.domain.network import IPV4_ANYWHERE
@@ -31,6 +31,15 @@ class DefaultRoute:
 
 
 @dataclass(frozen=True)
+class ExplicitTable:
+    """A route table explicitly associated with default subnets: it, not the main table, routes their zones."""
+
+    route_table_id: str
+    zones: tuple[str, ...]
+    default_route: DefaultRoute | None = None
+
+
+@dataclass(frozen=True)
 class DefaultVpcState:
     """What the region's default VPC looks like now."""
 
@@ -40,6 +49,7 @@ class DefaultVpcState:
     attached_igw_id: str | None = None
     main_route_table_id: str | None = None
     default_route: DefaultRoute | None = None
+    explicit_tables: tuple[ExplicitTable, ...] = ()
 
 
 def usable_zones(zones: Iterable[Zone]) -> tuple[str, ...]:
@@ -54,11 +64,13 @@ def usable_zones(zones: Iterable[Zone]) -> tuple[str, ...]:
     return tuple(sorted(usable))
 
 
-def plan_repairs(state: DefaultVpcState) -> tuple[Action, ...]:
+def plan_repairs(state: DefaultVpcState, skipped_zones: Collection[str] = ()) -> tuple[Action, ...]:
     """The calls that make the default VPC work, in order; empty when it already does.
 
     Nothing is ever deleted. A 0.0.0.0/0 route to another live target (a firewall, a NAT) is a deliberate
-    choice and is kept; only a missing or blackholed route is (re)pointed at the internet gateway.
+    choice and is kept; only a missing or blackholed route in the main table is (re)pointed at the internet
+    gateway. A table explicitly associated with a default subnet gets the route only when it has no 0.0.0.0/0
+    route at all. Zones in `skipped_zones` (they refused CreateDefaultSubnet) are not asked again.
     """
     if state.vpc_id is None:
         # AWS builds the subnets, gateway and route itself; the next read plans whatever it did not.
@@ -70,7 +82,7 @@ def plan_repairs(state: DefaultVpcState) -> tuple[Action, ...]:
             undo="aws ec2 delete-subnet --subnet-id <new subnet id>",
         )
         for zone in state.usable_zones
-        if zone not in state.subnet_zones
+        if zone not in state.subnet_zones and zone not in skipped_zones
     ]
     igw_id = state.attached_igw_id
     if igw_id is None:
@@ -89,7 +101,14 @@ def plan_repairs(state: DefaultVpcState) -> tuple[Action, ...]:
     route_repair = _route_repair(state, igw_id or PENDING)
     if route_repair is not None:
         repairs.append(route_repair)
+    repairs += [_explicit_route(table, igw_id or PENDING) for table in state.explicit_tables if not table.default_route]
     return tuple(repairs)
+
+
+def _explicit_route(table: ExplicitTable, igw_id: str) -> Action:
+    params = {"RouteTableId": table.route_table_id, "DestinationCidrBlock": IPV4_ANYWHERE, "GatewayId": igw_id}
+    undo = f"aws ec2 delete-route --route-table-id {table.route_table_id} --destination-cidr-block {IPV4_ANYWHERE}"
+    return Action("ec2:CreateRoute", params, undo=undo)
 
 
 def _route_repair(state: DefaultVpcState, igw_id: str) -> Action | None:
@@ -127,4 +146,20 @@ def describe_problems(state: DefaultVpcState) -> str:
         problems.append("no 0.0.0.0/0 route in the main route table")
     elif route.state == "blackhole":
         problems.append(f"the 0.0.0.0/0 route to {route.target_id} is a blackhole")
+    problems += [
+        f"no 0.0.0.0/0 route in {table.route_table_id}, the route table of {', '.join(table.zones)}"
+        for table in state.explicit_tables
+        if table.default_route is None
+    ]
     return "; ".join(problems) if problems else "the default VPC works"
+
+
+def kept_routes(state: DefaultVpcState) -> str | None:
+    """The broken routes of explicitly associated tables, which are left as they are, in one sentence."""
+    kept = [
+        f"{table.route_table_id} (the route table of {', '.join(table.zones)}) routes 0.0.0.0/0 to a blackhole"
+        f" ({table.default_route.target_id}): someone chose that table, so its route was left as it is"
+        for table in state.explicit_tables
+        if table.default_route is not None and table.default_route.state == "blackhole"
+    ]
+    return "; ".join(kept) or None

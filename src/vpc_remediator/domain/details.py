@@ -6,7 +6,7 @@ Field names are the JSON keys (reports travel through the reports queue as JSON 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 # ---- Shared pieces ----
@@ -170,14 +170,17 @@ class DefaultVpcView:
     subnet_zones: tuple[str, ...]
     internet_gateway: str | None
     default_route: str | None
+    # Tables explicitly associated with default subnets → "<zones>: <0.0.0.0/0 target (state)>" or "…: none".
+    zone_route_tables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class DefaultVpcDetails:
-    """The default VPC before and after the repairs."""
+    """The default VPC before and after the repairs, and the zones that refused a default subnet."""
 
     before: DefaultVpcView
     after: DefaultVpcView
+    skipped_zones: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ class SweepDetails:
     counts: dict[str, dict[str, int]]
     complete: bool
     continues_from: dict[str, Any] | None = None
+    failed_phases: dict[str, str] = field(default_factory=dict)
 
 
 Details = NoDetails | PlacementDetails | DefaultVpcDetails | NatGatewayDetails | SweepDetails

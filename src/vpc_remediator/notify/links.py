@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from vpc_remediator.domain.partition import console_host, partition_of
 from vpc_remediator.workloads.kind import console_base
 from vpc_remediator.workloads.registry import kind_named
 
@@ -34,9 +35,9 @@ def _ec2(base: str, region: str, resource: str) -> str:
 
 def cloudtrail_url(event_id: str | None, region: str | None) -> str | None:
     """The CloudTrail console page of the event that triggered a report."""
-    if not event_id or not region:
+    base = console_host(partition_of(None, region), region) if region else None
+    if not event_id or not region or base is None:
         return None
-    base = f"https://{region}.console.aws.amazon.com"
     return f"{base}/cloudtrailv2/home?region={region}#/events/{quote(event_id)}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vpc_remediator.domain.details import Details, NoDetails
+from vpc_remediator.domain.partition import partition_of
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.events import Trigger
 
@@ -19,6 +20,11 @@ class ReportStamp:
     region: str | None
     event_name: str | None
     event_time: str | None
+
+    @property
+    def partition(self) -> str:
+        """aws, aws-cn or aws-us-gov: from the caller's ARN (the event's, or the caller identity's), else the region."""
+        return partition_of(self.actor, self.region)
 
     @classmethod
     def from_trigger(cls, trigger: Trigger) -> ReportStamp:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
-from vpc_remediator.events import Trigger, default_vpc_relevance, parse_event, placement_refs
+from vpc_remediator.events import OMITTED, Trigger, default_vpc_relevance, parse_event, placement_refs, report_group
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import default_vpc_arn, ensure_default_vpc
@@ -60,7 +61,7 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions) -> list[Report
     region = regions(trigger.region)
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
-    resource = default_vpc_arn(trigger.account, trigger.region, None)
+    resource = default_vpc_arn(stamp, None)
     ignored = own_call_report(trigger, stamp, settings.stack_name, resource, DEFAULT_VPC)
     if ignored:
         return [ignored]
@@ -129,8 +130,21 @@ def on_placement_event(
         return [stamp.report(resource, "workload", Outcome.IGNORED, reason)]
     refs, why_not = placement_refs(trigger)
     if why_not:
-        return [stamp.report(resource, "workload", Outcome.IGNORED, why_not)]
+        # A call whose request CloudTrail left out is not known to be harmless: skipped, for the sweep.
+        outcome = Outcome.SKIPPED if why_not.startswith(OMITTED) else Outcome.IGNORED
+        return [stamp.report(resource, "workload", outcome, why_not)]
     services = region.placement_services()
+    group = report_group(trigger)
+    if group is not None:
+        window = timedelta(hours=settings.run_task_report_window_hours)
+        earlier = services.ledger.history(f"report-group/{group}", services.clock() - window)
+        if earlier:
+            first = min(entry.at for entry in earlier).isoformat(timespec="seconds")
+            reason = (
+                f"the same caller started the same task definition family with the same network at {first}, and that"
+                f" was reported: one report per {settings.run_task_report_window_hours} h (RunTaskReportWindowHours)"
+            )
+            return [stamp.report(refs[0].identifier, refs[0].kind, Outcome.IGNORED, reason)]
     reports = []
     for ref in refs:
         try:
@@ -142,7 +156,12 @@ def on_placement_event(
             )
             reports.append(stamp.report(ref.identifier, ref.kind, Outcome.SKIPPED, reason))
             continue
-        reports.append(remediate_workload(workload, services, settings, stamp, trigger.invoked_by))
+        report = remediate_workload(workload, services, settings, stamp, trigger.invoked_by)
+        if trigger.request_omitted:
+            report = replace(report, reason=f"{report.reason} ({OMITTED}: read by the identifier in responseElements)")
+        reports.append(report)
+    if group is not None and reports:
+        services.ledger.record(reports[0], services.clock(), f"report-group/{group}")
     return reports
 
 

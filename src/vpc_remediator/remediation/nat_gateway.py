@@ -54,7 +54,7 @@ def _network(facts: dict[str, str], reader: NetworkSource) -> VpcNetwork | None:
 
 def gateway_arn(stamp: ReportStamp, gateway_id: str) -> str:
     """The report's resource: the gateway's ARN."""
-    return f"arn:aws:ec2:{stamp.region}:{stamp.account}:natgateway/{gateway_id or 'unknown'}"
+    return f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:natgateway/{gateway_id or 'unknown'}"
 
 
 def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: NetworkSource) -> Report:

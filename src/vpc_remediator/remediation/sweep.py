@@ -51,6 +51,8 @@ class SweepResult:
     reports: list[Report] = field(default_factory=list)
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     next_cursor: Cursor | None = None
+    # Phase name → the error that stopped it; the other phases still ran.
+    failed_phases: dict[str, str] = field(default_factory=dict)
 
 
 def run_sweep(
@@ -59,7 +61,10 @@ def run_sweep(
     cursor: Cursor | None = None,
     on_page: Callable[[str, int], None] | None = None,
 ) -> SweepResult:
-    """Run the phases in order from `cursor`; stop cleanly between pages when `out_of_time()` says so."""
+    """Run the phases in order from `cursor`; stop cleanly between pages when `out_of_time()` says so.
+
+    A phase that fails is recorded and the next one runs: a broken default VPC must not hide the workloads.
+    """
     result = SweepResult()
     phase_list = list(phases)
     names = [phase.name for phase in phase_list]
@@ -70,7 +75,12 @@ def run_sweep(
             if out_of_time():
                 result.next_cursor = Cursor(phase.name, token)
                 return result
-            reports, token = phase.run_page(token)
+            try:
+                reports, token = phase.run_page(token)
+            except Exception as exc:  # noqa: BLE001  (any failure of one phase; the summary names it)
+                result.failed_phases[phase.name] = f"{type(exc).__name__}: {exc}"
+                token = None
+                break
             for report in reports:
                 result.counts[(report.kind, report.outcome.value)] += 1
                 if report.outcome is not Outcome.COMPLIANT:
@@ -87,11 +97,16 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, conti
     outcomes = Counter[str]()
     for (_, outcome), count in result.counts.items():
         outcomes[outcome] += count
-    # The summary's outcome is the most important one found.
+    # The summary's outcome is the most important one found; a phase that failed is a failure.
     worst = next((o for o in OUTCOMES_BY_IMPORTANCE if outcomes.get(o.value)), Outcome.COMPLIANT)
+    if result.failed_phases:
+        worst = Outcome.FAILED
     total = sum(outcomes.values())
     parts = [f"{outcomes[o.value]} {o.value}" for o in OUTCOMES_BY_IMPORTANCE if outcomes.get(o.value)]
     reason = f"swept {total} resources: {', '.join(parts) or 'nothing to check'}"
+    if result.failed_phases:
+        failures = "; ".join(f"{name} ({error})" for name, error in result.failed_phases.items())
+        reason += f"; these phases failed and the others still ran: {failures}"
     if dry_run:
         reason += " (dry run: nothing changed)"
     if result.next_cursor is not None and continued:
@@ -104,10 +119,11 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, conti
     by_kind: dict[str, dict[str, int]] = {}
     for (kind, outcome), count in sorted(result.counts.items()):
         by_kind.setdefault(kind, {})[outcome] = count
-    resource = f"arn:aws:ec2:{stamp.region}:{stamp.account}:sweep"
+    resource = f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:sweep"
     details = SweepDetails(
         counts=by_kind,
         complete=result.next_cursor is None,
         continues_from=result.next_cursor.to_dict() if result.next_cursor and continued else None,
+        failed_phases=dict(result.failed_phases),
     )
     return stamp.report(resource, KIND, worst, reason, details=details)

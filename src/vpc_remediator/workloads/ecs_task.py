@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +58,16 @@ def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Workl
     ]
 
 
+def _report_group(request: Mapping[str, Any], response: Mapping[str, Any]) -> str | None:
+    """Tasks of one task definition family started with one network are the same decision: family + network."""
+    definition = str(request.get("taskDefinition") or "")
+    family = definition.rsplit("/", 1)[-1].split(":", 1)[0]
+    if not family:
+        return None
+    network = json.dumps(request.get("networkConfiguration"), sort_keys=True)
+    return f"{family}/{hashlib.sha256(network.encode()).hexdigest()[:16]}"
+
+
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
     from vpc_remediator.aws.ecs import EcsTaskAdapter  # noqa: PLC0415  (each service's code only when used)
 
@@ -69,7 +81,15 @@ def console_url(arn: str, region: str) -> str | None:
 
 KIND = WorkloadKind(
     profile=PROFILE,
-    calls=(CloudTrailCall(ECS, "RunTask", _refs),),
+    calls=(
+        CloudTrailCall(
+            ECS,
+            "RunTask",
+            _refs,
+            report_group=_report_group,
+            delegated={"batch.amazonaws.com": "started by AWS Batch: its compute environment's network is checked"},
+        ),
+    ),
     adapter=_adapter,
     console_url=console_url,
     iam_actions=frozenset({"ecs:DescribeTasks", "ecs:DescribeTaskDefinition", "ecs:DescribeClusters"}),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from vpc_remediator.domain.partition import console_host
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Action
 from vpc_remediator.domain.workload import Profile, Workload, WorkloadRef
@@ -59,6 +60,11 @@ class CloudTrailCall:
     # When set, the call places a workload only if this says so of its request (UpdateService with a network).
     places_when: Callable[[Mapping[str, Any]], bool] | None = None
     not_placing_reason: str = ""
+    # Calls made again and again (RunTask by schedulers): (request, response) → what makes two calls the same,
+    # for one report per caller, group and window; None: every call is reported.
+    report_group: Callable[[Mapping[str, Any], Mapping[str, Any]], str | None] | None = None
+    # Services whose calls (CloudTrail invokedBy) are checked elsewhere → why (AWS Batch's tasks: their environment).
+    delegated: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, event_source: str | None, event_name: str | None) -> bool:
         """This call, as CloudTrail names it."""
@@ -116,18 +122,18 @@ def event_tags(raw: Any) -> dict[str, str]:
 
 
 # Console pages of the standard partition; China and GovCloud consoles live elsewhere and get no link.
-_CONSOLE = "https://{region}.console.aws.amazon.com"
 
 
 def console_base(arn: str, region: str) -> tuple[str, str, str] | None:
     """(console base URL, region, the ARN's resource part), or None where there is no console page to link to."""
     parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[1] != "aws":
+    if len(parts) != 6 or parts[0] != "arn":
         return None
     where = parts[3] or region
-    if not where:
+    host = console_host(parts[1], where) if where else None
+    if host is None:
         return None
-    return _CONSOLE.format(region=where), where, parts[5]
+    return host, where, parts[5]
 
 
 def quoted(text: str) -> str:
