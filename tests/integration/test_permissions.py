@@ -22,6 +22,7 @@ from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc, dele
 from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     build_topology,
+    compute_environment,
     ecs_service,
     job_definition,
     lambda_function,
@@ -110,6 +111,7 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
     topo = account["topology"]
     ecs_service(account["ecs"], "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
     lambda_function(account["lambda"], account["iam"], "orders", topo.public, (topo.web_sg,))
+    compute_environment(account["batch"], account["iam"], "jobs", topo.public, (topo.web_sg,))
     job_definition(account["batch"], account["iam"], "nightly-report", None)
     delete_gateway(account["ec2"])
     scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
@@ -123,6 +125,14 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
 
 def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> None:
     topo = account["topology"]
+    # HTTPS through a prefix list (its entries are read) and a Fargate environment (the job definition's groups).
+    ec2 = account["ec2"]
+    prefix_list = ec2.create_managed_prefix_list(
+        PrefixListName="partners", MaxEntries=2, AddressFamily="IPv4", Entries=[{"Cidr": "0.0.0.0/0"}]
+    )["PrefixList"]["PrefixListId"]
+    permission = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": prefix_list}]}
+    ec2.authorize_security_group_ingress(GroupId=topo.web_sg, IpPermissions=[permission])
+    compute_environment(account["batch"], account["iam"], "jobs", topo.public, (topo.web_sg,))
     events = [
         load_sample(
             "ecs/CreateService", **ecs_service(account["ecs"], "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
@@ -139,6 +149,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
         outcomes = [report.outcome.value for event in events for report in on_placement_event(event, regions(SETTINGS))]
     calls = set(counter.calls)
     assert outcomes == ["remediated", "remediated", "remediated"]
+    assert "ec2:GetManagedPrefixListEntries" in calls
     assert_allowed("PlacementFunction", calls)
 
 
