@@ -163,6 +163,10 @@ class BatchJobDefinitionAdapter:
         )
 
     def _register_params(self, workload: Workload) -> dict[str, Any]:
+        """The whole definition as RegisterJobDefinition takes it, with assignPublicIp ENABLED (read-modify-write).
+
+        It holds the containers' environment, secrets' references and commands: it is sent to AWS and nowhere else.
+        """
         shape = self._batch.meta.service_model.operation_model("RegisterJobDefinition").input_shape
         accepted = set(shape.members) if shape is not None else set()
         params = {k: copy.deepcopy(v) for k, v in workload.raw.items() if k in accepted and k not in _READ_ONLY}
@@ -172,8 +176,18 @@ class BatchJobDefinitionAdapter:
         return params
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
-        """RegisterJobDefinition of the same definition with assignPublicIp ENABLED, and its undo."""
-        params = self._register_params(workload)
+        """RegisterJobDefinition of the same definition with assignPublicIp ENABLED, and its undo.
+
+        The action names only what the revision changes (networkConfiguration before and after): reports, logs, the
+        ledger and Slack never see the rest of the definition.
+        """
+        before = dict(workload.raw.get("containerProperties", {}).get("networkConfiguration") or {})
+        params = {
+            "jobDefinitionName": str(workload.raw.get("jobDefinitionName", "")),
+            "revisionOf": workload.arn,
+            "networkConfigurationBefore": before,
+            "containerProperties": {"networkConfiguration": {**before, "assignPublicIp": "ENABLED"}},
+        }
         name = shlex.quote(str(workload.raw.get("jobDefinitionName", "")))
         undo = (
             f"aws batch deregister-job-definition --job-definition {name}:<the new revision>"
@@ -182,10 +196,10 @@ class BatchJobDefinitionAdapter:
         return Action("batch:RegisterJobDefinition", params, undo=undo)
 
     def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Register the revision; returns the call as made and the new revision's ARN to verify."""
+        """Register the revision; returns the call as reported (with the new revision's ARN) and that ARN to verify."""
         action = self.plan(workload, plan)
         with translated(action.api):
-            registered = self._batch.register_job_definition(**action.params)
+            registered = self._batch.register_job_definition(**self._register_params(workload))
         new_arn = registered["jobDefinitionArn"]
         undo = f"aws batch deregister-job-definition --job-definition {shlex.quote(new_arn)}"
-        return Action(action.api, action.params, undo=undo), new_arn
+        return Action(action.api, {**action.params, "jobDefinitionArn": new_arn}, undo=undo), new_arn
