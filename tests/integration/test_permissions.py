@@ -105,6 +105,8 @@ def account() -> Iterator[dict[str, Any]]:
 
 
 SETTINGS = Settings(stack_name="vpc-remediator", ledger_table="ledger")
+# In Lambda the functions read their account from their own ARN (no call), as the handlers pass it here.
+ACCOUNT = "123456789012"
 
 
 def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> None:
@@ -116,7 +118,7 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
     delete_gateway(account["ec2"])
     scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
     with counting() as counter:
-        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False).reports
+        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False, own_account=ACCOUNT).reports
     calls = set(counter.calls)
     assert reports[0].details.counts["ecs-service"] == {"remediated": 1}
     assert {"ecs:ListClusters", "lambda:ListFunctions", "ecs:UpdateService", "ec2:AttachInternetGateway"} <= calls
@@ -146,7 +148,11 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
         ),
     ]
     with counting() as counter:
-        outcomes = [report.outcome.value for event in events for report in on_placement_event(event, regions(SETTINGS))]
+        outcomes = [
+            report.outcome.value
+            for event in events
+            for report in on_placement_event(event, regions(SETTINGS), own_account=ACCOUNT)
+        ]
     calls = set(counter.calls)
     assert outcomes == ["remediated", "remediated", "remediated"]
     assert "ec2:GetManagedPrefixListEntries" in calls
@@ -156,7 +162,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
 def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
     delete_default_vpc(ec2)
     with counting() as counter:
-        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS))
+        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS), own_account=ACCOUNT)
     calls = set(counter.calls)
     assert report.outcome.value == "remediated"
     assert_allowed("DefaultVpcFunction", calls)
@@ -165,7 +171,7 @@ def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> No
 def test_the_nat_gateway_report_is_allowed_every_call_it_makes(ec2: Any) -> None:
     gateway = created_nat(ec2)
     with counting() as counter:
-        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS))
+        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS), own_account=ACCOUNT)
     calls = set(counter.calls)
     assert report.kind == "nat-gateway"
     assert calls, "the report reads the gateway's VPC"

@@ -89,7 +89,11 @@ def escape(text: str) -> str:
 def link(url: str | None, label: str) -> str:
     """<url|label> when there is a url, else the label (escaped either way)."""
     safe = escape(label).replace("|", "/")
-    return f"<{url}|{safe}>" if url else safe
+    if not url:
+        return safe
+    # A URL built from an event's words (its region, its id) must not close the link or open a mention.
+    target = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"<{target}|{safe}>"
 
 
 def _section(text: str) -> SectionBlock:
@@ -145,7 +149,7 @@ def _placement_changes(details: PlacementDetails) -> list[str]:
             lines.append(f"{label}: " + ", ".join(_subnet_line(item) for item in subnets))
     before_ip, after_ip = details.assign_public_ip_before, details.assign_public_ip_after
     if before_ip is not None or after_ip is not None:
-        lines.append(f"Public IP: {_value(before_ip)} → {_value(after_ip)}")
+        lines.append(escape(f"Public IP: {_value(before_ip)} → {_value(after_ip)}"))
     return lines
 
 
@@ -235,7 +239,7 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
     undo = [action.undo for action in reversed(report.actions) if action.undo]
     if undo:
         # A code block keeps the commands copyable; a very long list is clipped.
-        commands = clip("\n".join(undo), MAX_TEXT - 40)
+        commands = clip(escape("\n".join(undo)), MAX_TEXT - 40)
         blocks.append(_section(f"*Undo* (in this order)\n```{commands}```"))
     context = f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}`"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
@@ -244,7 +248,9 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
 
 
 def _fallback(text: str) -> str:
-    return clip(text, MAX_FALLBACK_TEXT)
+    # The notification text is mrkdwn too: an event's own words (its name, "who", a reason) must not become a
+    # mention (<!channel>) or a link there either.
+    return clip(escape(text), MAX_FALLBACK_TEXT)
 
 
 def report_message(report: Report, index: int = 0) -> SlackMessage:

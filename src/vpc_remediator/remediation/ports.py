@@ -134,3 +134,11 @@ class Region(Protocol):
     def continue_sweep(self, function_arn: str, payload: dict[str, Any]) -> None:
         """Hand a sweep's cursor to a new invocation of the function."""
         ...
+
+    def account(self) -> str:
+        """The account the functions run in (asked of AWS once, when the caller does not know it)."""
+        ...
+
+    def region_name(self) -> str | None:
+        """The region the clients are made for."""
+        ...
