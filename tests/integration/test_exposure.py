@@ -9,9 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from tests.integration.conftest import regions
+from vpc_remediator.aws.batch import BatchComputeEnvironmentAdapter
 from vpc_remediator.aws.security_groups import SecurityGroupReader
 from vpc_remediator.cli.samples import events_dir, load_sample
 from vpc_remediator.devkit.scenarios import REGION
@@ -26,8 +28,10 @@ from vpc_remediator.devkit.scenarios.placement import (
     job_definition,
 )
 from vpc_remediator.domain.exposure import exposures
+from vpc_remediator.domain.workload import WorkloadRef
 from vpc_remediator.remediation.entry import on_placement_event, on_sweep_event
 from vpc_remediator.settings import Settings
+from vpc_remediator.workloads import batch_compute_environment
 
 SETTINGS = Settings(stack_name="vpc-remediator")
 ALLOWED = SETTINGS.allowed_public_ports
@@ -143,3 +147,29 @@ def test_the_sweep_reports_a_public_job_definition_behind_an_environment_created
     group = account.ec2.describe_security_groups(GroupIds=[account.topo.ssh_sg])["SecurityGroups"][0]
     assert group["IpPermissions"]
     assert len(account.batch.describe_job_definitions(jobDefinitionName="nightly")["jobDefinitions"]) == 1
+
+
+def test_an_ec2_environment_whose_groups_come_from_its_launch_template_is_not_checked_against_others() -> None:
+    # moto insists on securityGroupIds; AWS takes a launch template's groups instead: a stub answers as AWS documents.
+    client = boto3.client("batch", region_name=REGION)
+    arn = "arn:aws:batch:us-east-1:123456789012:compute-environment/hosts"
+    described = {
+        "computeEnvironmentName": "hosts",
+        "computeEnvironmentArn": arn,
+        "type": "MANAGED",
+        "state": "ENABLED",
+        "computeResources": {
+            "type": "EC2",
+            "allocationStrategy": "BEST_FIT_PROGRESSIVE",
+            "maxvCpus": 4,
+            "subnets": ["subnet-1"],
+            "launchTemplate": {"launchTemplateId": "lt-0abc", "version": "$Default"},
+        },
+    }
+    adapter = BatchComputeEnvironmentAdapter(client, batch_compute_environment.PROFILE)
+    with Stubber(client) as stubber:
+        stubber.add_response("describe_compute_environments", {"computeEnvironments": [described]})
+        workload = adapter.load(WorkloadRef("batch-compute-environment", arn))
+    assert workload.security_group_ids == ()
+    assert workload.groups_elsewhere is not None
+    assert "launch template lt-0abc" in workload.groups_elsewhere

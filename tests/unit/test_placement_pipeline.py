@@ -238,3 +238,12 @@ def test_groups_are_read_again_right_before_the_write_and_a_rule_added_meanwhile
     assert "changed since they were read" in report.reason
     assert world.ingress.fresh_reads == 1
     assert world.adapter.applied == []
+
+
+def test_a_workload_whose_groups_come_from_a_launch_template_is_not_given_a_public_subnet() -> None:
+    world = World()
+    why = "its security groups come from launch template lt-1, which the exposure check does not read"
+    report = run(world, service("iso-a", security_group_ids=(), groups_elsewhere=why))
+    assert report.outcome is Outcome.BLOCKED
+    assert "launch template lt-1" in report.reason
+    assert world.adapter.applied == []

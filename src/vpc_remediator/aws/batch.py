@@ -47,6 +47,16 @@ def _subnet_update_blocker(raw: dict[str, Any]) -> str | None:
     return None
 
 
+def _launch_template_groups(resources: Mapping[str, Any]) -> str | None:
+    # Without securityGroupIds, an EC2 environment's instances take the groups of its launch template, not the VPC's
+    # default group: those are not read here, so a public IP behind them cannot be checked.
+    template = resources.get("launchTemplate") or {}
+    if resources.get("securityGroupIds") or not template:
+        return None
+    name = template.get("launchTemplateId") or template.get("launchTemplateName") or "?"
+    return f"its security groups come from launch template {name}, which the exposure check does not read"
+
+
 class BatchComputeEnvironmentAdapter:
     """Describes compute environments and updates their subnets."""
 
@@ -84,6 +94,7 @@ class BatchComputeEnvironmentAdapter:
             not_in_place_reason=blocker,
             raw=raw,
             platform=resources.get("type"),
+            groups_elsewhere=_launch_template_groups(resources),
         )
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:

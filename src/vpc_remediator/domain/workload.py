@@ -72,6 +72,8 @@ class Workload:
     platform: str | None = None
     # Why the network cannot be changed in place (a running task, a BEST_FIT compute environment).
     not_in_place_reason: str | None = None
+    # Why the security groups that apply are not the ones named here (a launch template's), so none can be checked.
+    groups_elsewhere: str | None = None
 
     @property
     def kind(self) -> str:

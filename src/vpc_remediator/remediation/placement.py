@@ -158,6 +158,8 @@ def needs_nat_report(case: Case) -> Report:
 def applying_groups(case: Case) -> tuple[tuple[str, ...], str | None]:
     """The security groups a public IP would sit behind, or none and why they cannot be checked (fail closed)."""
     workload = case.workload
+    if workload.groups_elsewhere is not None:
+        return (), workload.groups_elsewhere
     if workload.security_group_ids:
         return workload.security_group_ids, None
     if workload.profile.rule is EgressRule.PUBLIC_IP_SETTING:
