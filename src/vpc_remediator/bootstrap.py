@@ -33,6 +33,8 @@ class AwsRegion:
     kinds: tuple[WorkloadKind, ...] = field(default_factory=lambda: registry.KINDS)
     # Without a ledger table (the local command) decisions are kept for the life of the process.
     memory_ledger: MemoryLedger = field(default_factory=MemoryLedger)
+    # The account the functions run in; asked of STS once when nobody told (a Lambda knows it from its own ARN).
+    account_id: str | None = None
 
     def ledger(self) -> Ledger:
         """The DynamoDB ledger when a table is configured, else the process's memory."""
@@ -87,6 +89,18 @@ class AwsRegion:
         from vpc_remediator.aws.functions import invoke_async  # noqa: PLC0415
 
         invoke_async(self.clients.lambda_(), function_arn, payload)
+
+    def account(self) -> str:
+        """The account of the credentials (STS GetCallerIdentity, once per region object, needs no permission)."""
+        if self.account_id is None:
+            from vpc_remediator.aws.identity import caller_identity  # noqa: PLC0415
+
+            self.account_id, _ = caller_identity(self.clients.sts())
+        return self.account_id
+
+    def region_name(self) -> str | None:
+        """The region the clients are made for."""
+        return self.clients.region
 
 
 @functools.cache

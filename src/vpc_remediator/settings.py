@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from vpc_remediator.domain.errors import ConfigurationError
+from vpc_remediator.domain.exposure import OpenRanges, parse_allowed_ports
 from vpc_remediator.domain.report import Outcome
 
 _TRUE = {"true", "1", "yes"}
@@ -29,7 +30,10 @@ class Settings:
     # Workload placement (PlacementFunction).
     exempt_tag_key: str = "vpc-remediator:exempt"
     remediate_iac_managed: bool = False
-    allowed_public_ports: frozenset[int] = frozenset({80, 443})
+    # (protocol, port) pairs a security group may open to the internet; a bare number in the parameter means TCP.
+    allowed_public_ports: frozenset[tuple[str, int]] = frozenset({("tcp", 80), ("tcp", 443)})
+    # How broad a public source range must be to count as the internet (OpenRangePrefixLengths).
+    open_ranges: OpenRanges = field(default_factory=OpenRanges)
     flap_max_remediations: int = 3
     flap_window_minutes: int = 60
     ledger_table: str | None = None
@@ -91,16 +95,33 @@ def _integer(env: Mapping[str, str], name: str, parameter: str, default: int, mi
     return value
 
 
-def _ports(env: Mapping[str, str], name: str, parameter: str, default: frozenset[int]) -> frozenset[int]:
+def _ports(
+    env: Mapping[str, str], name: str, parameter: str, default: frozenset[tuple[str, int]]
+) -> frozenset[tuple[str, int]]:
     raw = env.get(name)
     if raw is None:
         return default
-    ports = set()
-    for item in filter(None, (part.strip() for part in raw.split(","))):
-        if not item.isdigit() or not 0 <= int(item) <= 65535:
-            raise ConfigurationError(f"{parameter} ({name}) must list ports 0-65535 separated by commas, not {raw!r}")
-        ports.add(int(item))
-    return frozenset(ports)
+    try:
+        return parse_allowed_ports(raw)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{parameter} ({name}) must list tcp:PORT, udp:PORT or PORT (TCP) separated by commas, not {raw!r}: {exc}"
+        ) from exc
+
+
+def _open_ranges(env: Mapping[str, str], name: str, parameter: str) -> OpenRanges:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return OpenRanges()
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise ConfigurationError(f"{parameter} ({name}) must be two prefix lengths, IPv4,IPv6 (say 8,32), not {raw!r}")
+    v4, v6 = int(parts[0]), int(parts[1])
+    if not (0 <= v4 <= 32 and 0 <= v6 <= 128):
+        raise ConfigurationError(
+            f"{parameter} ({name}) must be an IPv4 length 0-32 and an IPv6 length 0-128, not {raw!r}"
+        )
+    return OpenRanges(v4, v6)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -118,6 +139,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         exempt_tag_key=env.get("EXEMPT_TAG_KEY", "").strip() or Settings.exempt_tag_key,
         remediate_iac_managed=_flag(env, "REMEDIATE_IAC_MANAGED", "RemediateIacManaged", default=False),
         allowed_public_ports=_ports(env, "ALLOWED_PUBLIC_PORTS", "AllowedPublicPorts", Settings.allowed_public_ports),
+        open_ranges=_open_ranges(env, "OPEN_RANGE_PREFIX_LENGTHS", "OpenRangePrefixLengths"),
         flap_max_remediations=_integer(env, "FLAP_MAX_REMEDIATIONS", "FlapMaxRemediations", 3),
         flap_window_minutes=_integer(env, "FLAP_WINDOW_MINUTES", "FlapWindowMinutes", 60),
         ledger_table=env.get("LEDGER_TABLE") or None,

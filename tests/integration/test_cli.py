@@ -325,6 +325,8 @@ def test_handle_dry_run_changes_no_workload(moto_server: str, placement: dict[st
     ecs, lam, batch, iam, topo = (placement[k] for k in ("ecs", "lambda", "batch", "iam", "topo"))
     service = ecs_service(ecs, "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
     function = lambda_function(lam, iam, "orders", topo.public, (topo.web_sg,))
+    # A job definition's public IP is checked against the Fargate environments' groups: without one it is refused.
+    compute_environment(batch, iam, "jobs", topo.public, (topo.web_sg,))
     registered = job_definition(batch, iam, "nightly", public_ip="DISABLED")
     events = {
         "service": load_sample("ecs/CreateService", **service),

@@ -124,7 +124,10 @@ def test_an_scp_that_forbids_default_vpcs_gives_a_blocked_report_not_a_retry() -
     stubber.add_response("describe_vpcs", {"Vpcs": []})
     with stubber:
         (report,) = on_default_vpc_event(
-            sample("ec2/DeleteVpc"), regions(Settings(stack_name="vpc-remediator"), ec2=client)
+            # The account a Lambda reads from its own ARN: no STS call to stub.
+            sample("ec2/DeleteVpc"),
+            regions(Settings(stack_name="vpc-remediator"), ec2=client),
+            own_account="123456789012",
         )
     assert report.outcome == "blocked"
     assert "service control policy" in report.reason

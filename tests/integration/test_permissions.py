@@ -22,6 +22,7 @@ from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc, dele
 from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     build_topology,
+    compute_environment,
     ecs_service,
     job_definition,
     lambda_function,
@@ -104,17 +105,20 @@ def account() -> Iterator[dict[str, Any]]:
 
 
 SETTINGS = Settings(stack_name="vpc-remediator", ledger_table="ledger")
+# In Lambda the functions read their account from their own ARN (no call), as the handlers pass it here.
+ACCOUNT = "123456789012"
 
 
 def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> None:
     topo = account["topology"]
     ecs_service(account["ecs"], "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
     lambda_function(account["lambda"], account["iam"], "orders", topo.public, (topo.web_sg,))
+    compute_environment(account["batch"], account["iam"], "jobs", topo.public, (topo.web_sg,))
     job_definition(account["batch"], account["iam"], "nightly-report", None)
     delete_gateway(account["ec2"])
     scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
     with counting() as counter:
-        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False).reports
+        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False, own_account=ACCOUNT).reports
     calls = set(counter.calls)
     assert reports[0].details.counts["ecs-service"] == {"remediated": 1}
     assert {"ecs:ListClusters", "lambda:ListFunctions", "ecs:UpdateService", "ec2:AttachInternetGateway"} <= calls
@@ -123,6 +127,14 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
 
 def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> None:
     topo = account["topology"]
+    # HTTPS through a prefix list (its entries are read) and a Fargate environment (the job definition's groups).
+    ec2 = account["ec2"]
+    prefix_list = ec2.create_managed_prefix_list(
+        PrefixListName="partners", MaxEntries=2, AddressFamily="IPv4", Entries=[{"Cidr": "0.0.0.0/0"}]
+    )["PrefixList"]["PrefixListId"]
+    permission = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": prefix_list}]}
+    ec2.authorize_security_group_ingress(GroupId=topo.web_sg, IpPermissions=[permission])
+    compute_environment(account["batch"], account["iam"], "jobs", topo.public, (topo.web_sg,))
     events = [
         load_sample(
             "ecs/CreateService", **ecs_service(account["ecs"], "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
@@ -136,16 +148,21 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
         ),
     ]
     with counting() as counter:
-        outcomes = [report.outcome.value for event in events for report in on_placement_event(event, regions(SETTINGS))]
+        outcomes = [
+            report.outcome.value
+            for event in events
+            for report in on_placement_event(event, regions(SETTINGS), own_account=ACCOUNT)
+        ]
     calls = set(counter.calls)
     assert outcomes == ["remediated", "remediated", "remediated"]
+    assert "ec2:GetManagedPrefixListEntries" in calls
     assert_allowed("PlacementFunction", calls)
 
 
 def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
     delete_default_vpc(ec2)
     with counting() as counter:
-        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS))
+        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS), own_account=ACCOUNT)
     calls = set(counter.calls)
     assert report.outcome.value == "remediated"
     assert_allowed("DefaultVpcFunction", calls)
@@ -154,7 +171,7 @@ def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> No
 def test_the_nat_gateway_report_is_allowed_every_call_it_makes(ec2: Any) -> None:
     gateway = created_nat(ec2)
     with counting() as counter:
-        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS))
+        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS), own_account=ACCOUNT)
     calls = set(counter.calls)
     assert report.kind == "nat-gateway"
     assert calls, "the report reads the gateway's VPC"

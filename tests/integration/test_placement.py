@@ -284,7 +284,7 @@ def test_a_public_ip_behind_a_group_open_on_ssh_is_blocked_and_nothing_changes(w
 
 def test_the_allow_list_is_a_setting(world: World) -> None:
     event = service_event(world, "admin", world.topo.public, public_ip=False, groups=(world.topo.ssh_sg,))
-    report = one(event, replace(SETTINGS, allowed_public_ports=frozenset({22, 80, 443})))
+    report = one(event, replace(SETTINGS, allowed_public_ports=frozenset({("tcp", 22), ("tcp", 80), ("tcp", 443)})))
     assert report["outcome"] == "remediated"
 
 

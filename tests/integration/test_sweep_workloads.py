@@ -114,19 +114,20 @@ def test_the_sweep_fixes_what_is_fixable_and_leaves_compliant_and_exempt_workloa
     assert by_resource["orders"] == "remediated"
     assert by_resource["edge-hook"] == "needs-nat"
     assert by_resource["legacy"] == "skipped"
-    assert by_resource["nightly-report"] == "remediated"
+    # No Fargate compute environment: no security groups to check a public IP against, so it is refused.
+    assert by_resource["nightly-report"] == "blocked"
     # Compliant workloads are counted in the summary, without a report of their own.
     assert "storefront" not in by_resource and "billing" not in by_resource
     counts = summary.details.counts
     assert counts["ecs-service"] == {"compliant": 1, "remediated": 1, "skipped": 1}
     assert counts["lambda-function"] == {"compliant": 1, "needs-nat": 1, "remediated": 1}
-    assert counts["batch-job-definition"] == {"remediated": 1}
+    assert counts["batch-job-definition"] == {"blocked": 1}
 
     after = picture(account)
     assert set(after["services"]["checkout"]["subnets"]) <= set(account.topo.public)
     assert after["services"]["checkout"]["assignPublicIp"] == "ENABLED"
     assert set(function_subnets(account, "orders")) <= set(account.topo.private)
-    assert after["job_revisions"] == before["job_revisions"] + 1
+    assert after["job_revisions"] == before["job_revisions"]
     for untouched in ("storefront", "legacy"):
         assert after["services"][untouched] == before["services"][untouched]
     for untouched in ("billing", "edge-hook"):
@@ -154,7 +155,7 @@ def test_the_sweep_reads_subnets_per_vpc_not_per_workload(account: Account) -> N
 def test_a_second_sweep_finds_everything_fixed(account: Account) -> None:
     on_sweep_event(scheduled(), region_for, out_of_time=lambda: False)
     summary, *reports = on_sweep_event(scheduled(), region_for, out_of_time=lambda: False).reports
-    assert {report.outcome.value for report in reports} == {"needs-nat", "skipped"}
+    assert {report.outcome.value for report in reports} == {"blocked", "needs-nat", "skipped"}
     assert "remediated" not in json.dumps(summary.details.counts)
 
 

@@ -52,13 +52,22 @@ class FakeNetwork:
 
 @dataclass
 class FakeIngress:
-    """Security groups' inbound rules, by group."""
+    """Security groups' inbound rules, by group; `changed` is what a fresh read finds (rules edited meanwhile)."""
 
     rules: dict[str, list[IngressRule]] = field(default_factory=dict)
+    changed: dict[str, list[IngressRule]] | None = None
+    defaults: dict[str, str] = field(default_factory=lambda: {"vpc-1": "sg-default"})
+    fresh_reads: int = 0
 
-    def ingress(self, group_ids: Iterable[str]) -> list[IngressRule]:
+    def ingress(self, group_ids: Iterable[str], fresh: bool = False) -> list[IngressRule]:
         """The rules of these groups."""
-        return [rule for group in group_ids for rule in self.rules.get(group, [])]
+        self.fresh_reads += fresh
+        source = self.changed if fresh and self.changed is not None else self.rules
+        return [rule for group in group_ids for rule in source.get(group, [])]
+
+    def default_group(self, vpc_id: str) -> str | None:
+        """The VPC's default group."""
+        return self.defaults.get(vpc_id)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload
 from vpc_remediator.remediation.placement import remediate_workload
 from vpc_remediator.settings import Settings
-from vpc_remediator.workloads import ecs_service, lambda_function
+from vpc_remediator.workloads import batch_job_definition, ecs_service, lambda_function
 
 SETTINGS = Settings(stack_name="vpc-remediator")
 
@@ -178,3 +178,72 @@ def test_a_sweep_keeps_no_compliant_reports_in_the_ledger() -> None:
     services = world.services()
     remediate_workload(service("pub-a", public_ip=True), services, SETTINGS, STAMP, audit_compliant=False)
     assert world.ledger.entries == []
+
+
+SSH_OPEN = IngressRule("sg-default", "tcp", 22, 22, "0.0.0.0/0")
+
+
+def test_a_workload_without_security_groups_is_checked_against_its_vpcs_default_group() -> None:
+    world = World()
+    world.ingress.rules["sg-default"] = [SSH_OPEN]
+    report = run(world, service("iso-a", security_group_ids=()))
+    assert report.outcome is Outcome.BLOCKED
+    assert details(report).exposed_rules == ("sg-default allows tcp port 22 from 0.0.0.0/0",)
+    assert details(report).checked_security_groups == ("sg-default",)
+    assert world.adapter.applied == []
+
+
+def test_a_workload_without_groups_whose_default_group_cannot_be_found_is_blocked() -> None:
+    world = World()
+    world.ingress.defaults = {}
+    report = run(world, service("iso-a", security_group_ids=()))
+    assert report.outcome is Outcome.BLOCKED
+    assert "default security group of vpc-1 was not found" in report.reason
+    assert world.adapter.applied == []
+
+
+def test_a_job_definition_with_no_fargate_groups_to_check_is_refused() -> None:
+    world = World()
+    definition = Workload(
+        batch_job_definition.PROFILE,
+        "arn:aws:batch:us-east-1:123456789012:job-definition/etl:1",
+        "etl",
+        assign_public_ip=False,
+        platform="FARGATE",
+    )
+    report = run(world, definition)
+    assert report.outcome is Outcome.BLOCKED
+    assert "no Fargate compute environment's security groups can be checked" in report.reason
+    assert world.adapter.applied == []
+
+
+def test_a_workload_already_public_is_checked_and_an_exposure_reported_without_any_change() -> None:
+    world = World()
+    world.ingress.rules["sg-web"] = [IngressRule("sg-web", "tcp", 3389, 3389, "1.0.0.0/8")]
+    report = run(world, service("pub-a", public_ip=True))
+    assert report.outcome is Outcome.BLOCKED
+    assert "reported only" in report.reason
+    assert details(report).exposed_rules == ("sg-web allows tcp port 3389 from 1.0.0.0/8",)
+    assert world.adapter.applied == []
+    clean = run(World(), service("pub-a", public_ip=True))
+    assert clean.outcome is Outcome.COMPLIANT
+    assert details(clean).checked_security_groups == ("sg-web",)
+
+
+def test_groups_are_read_again_right_before_the_write_and_a_rule_added_meanwhile_blocks_it() -> None:
+    world = World()
+    world.ingress.changed = {"sg-web": [IngressRule("sg-web", "tcp", 22, 22, "0.0.0.0/0")]}
+    report = run(world, service("iso-a"))
+    assert report.outcome is Outcome.BLOCKED
+    assert "changed since they were read" in report.reason
+    assert world.ingress.fresh_reads == 1
+    assert world.adapter.applied == []
+
+
+def test_a_workload_whose_groups_come_from_a_launch_template_is_not_given_a_public_subnet() -> None:
+    world = World()
+    why = "its security groups come from launch template lt-1, which the exposure check does not read"
+    report = run(world, service("iso-a", security_group_ids=(), groups_elsewhere=why))
+    assert report.outcome is Outcome.BLOCKED
+    assert "launch template lt-1" in report.reason
+    assert world.adapter.applied == []

@@ -158,7 +158,7 @@ def test_template_change_names_the_property_and_its_value() -> None:
     assert change["value"] == {"Subnets": ["pub-a", "pub-b"], "SecurityGroups": ["sg-1"], "AssignPublicIp": "ENABLED"}
 
 
-ALLOWED = frozenset({80, 443})
+ALLOWED = frozenset({("tcp", 80), ("tcp", 443)})
 
 
 def rule(protocol: str, low: int | None, high: int | None, source: str = "0.0.0.0/0") -> IngressRule:
@@ -176,7 +176,8 @@ def rule(protocol: str, low: int | None, high: int | None, source: str = "0.0.0.
         (rule("tcp", 22, 22, "10.0.0.0/8"), False),
         (rule("tcp", 5432, 5432, "::/0"), True),
         (rule("icmp", 8, 0), False),
-        (rule("udp", 443, 443), False),
+        # The allow-list names protocols: UDP 443 is not HTTPS.
+        (rule("udp", 443, 443), True),
     ],
 )
 def test_exposure_is_any_world_open_port_outside_the_allow_list(ingress: IngressRule, exposed: bool) -> None:

@@ -64,7 +64,8 @@ def test_placement_defaults() -> None:
     settings = load_settings({"STACK_NAME": "s"})
     assert settings.exempt_tag_key == "vpc-remediator:exempt"
     assert not settings.remediate_iac_managed
-    assert settings.allowed_public_ports == frozenset({80, 443})
+    assert settings.allowed_public_ports == frozenset({("tcp", 80), ("tcp", 443)})
+    assert (settings.open_ranges.ipv4_prefix, settings.open_ranges.ipv6_prefix) == (8, 32)
     assert (settings.flap_max_remediations, settings.flap_window_minutes) == (3, 60)
     assert settings.ledger_table is None
 
@@ -75,7 +76,8 @@ def test_placement_settings_are_read() -> None:
             "STACK_NAME": "s",
             "EXEMPT_TAG_KEY": "team:hands-off",
             "REMEDIATE_IAC_MANAGED": "true",
-            "ALLOWED_PUBLIC_PORTS": "443, 8443",
+            "ALLOWED_PUBLIC_PORTS": "443, udp:8443",
+            "OPEN_RANGE_PREFIX_LENGTHS": "16,48",
             "FLAP_MAX_REMEDIATIONS": "5",
             "FLAP_WINDOW_MINUTES": "15",
             "LEDGER_TABLE": "ledger",
@@ -83,7 +85,8 @@ def test_placement_settings_are_read() -> None:
     )
     assert settings.exempt_tag_key == "team:hands-off"
     assert settings.remediate_iac_managed
-    assert settings.allowed_public_ports == frozenset({443, 8443})
+    assert settings.allowed_public_ports == frozenset({("tcp", 443), ("udp", 8443)})
+    assert (settings.open_ranges.ipv4_prefix, settings.open_ranges.ipv6_prefix) == (16, 48)
     assert (settings.flap_max_remediations, settings.flap_window_minutes) == (5, 15)
     assert settings.ledger_table == "ledger"
 
@@ -97,6 +100,9 @@ def test_an_empty_port_list_allows_nothing() -> None:
     [
         ("ALLOWED_PUBLIC_PORTS", "80,http", "AllowedPublicPorts"),
         ("ALLOWED_PUBLIC_PORTS", "70000", "AllowedPublicPorts"),
+        ("ALLOWED_PUBLIC_PORTS", "sctp:80", "AllowedPublicPorts"),
+        ("OPEN_RANGE_PREFIX_LENGTHS", "8", "OpenRangePrefixLengths"),
+        ("OPEN_RANGE_PREFIX_LENGTHS", "40,32", "OpenRangePrefixLengths"),
         ("FLAP_MAX_REMEDIATIONS", "three", "FlapMaxRemediations"),
         ("FLAP_WINDOW_MINUTES", "0", "FlapWindowMinutes"),
         ("REMEDIATE_IAC_MANAGED", "sometimes", "RemediateIacManaged"),

@@ -48,6 +48,16 @@ def _subnet_update_blocker(raw: dict[str, Any]) -> str | None:
     return None
 
 
+def _launch_template_groups(resources: Mapping[str, Any]) -> str | None:
+    # Without securityGroupIds, an EC2 environment's instances take the groups of its launch template, not the VPC's
+    # default group: those are not read here, so a public IP behind them cannot be checked.
+    template = resources.get("launchTemplate") or {}
+    if resources.get("securityGroupIds") or not template:
+        return None
+    name = template.get("launchTemplateId") or template.get("launchTemplateName") or "?"
+    return f"its security groups come from launch template {name}, which the exposure check does not read"
+
+
 class BatchComputeEnvironmentAdapter:
     """Describes compute environments and updates their subnets."""
 
@@ -106,6 +116,7 @@ class BatchComputeEnvironmentAdapter:
             raw=raw,
             platform=resources.get("type"),
             launch_template_public_ip=self._launch_template_public_ip(resources),
+            groups_elsewhere=_launch_template_groups(resources),
         )
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
@@ -185,6 +196,10 @@ class BatchJobDefinitionAdapter:
         )
 
     def _register_params(self, workload: Workload) -> dict[str, Any]:
+        """The whole definition as RegisterJobDefinition takes it, with assignPublicIp ENABLED (read-modify-write).
+
+        It holds the containers' environment, secrets' references and commands: it is sent to AWS and nowhere else.
+        """
         shape = self._batch.meta.service_model.operation_model("RegisterJobDefinition").input_shape
         accepted = set(shape.members) if shape is not None else set()
         params = {k: copy.deepcopy(v) for k, v in workload.raw.items() if k in accepted and k not in _READ_ONLY}
@@ -194,8 +209,18 @@ class BatchJobDefinitionAdapter:
         return params
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
-        """RegisterJobDefinition of the same definition with assignPublicIp ENABLED, and its undo."""
-        params = self._register_params(workload)
+        """RegisterJobDefinition of the same definition with assignPublicIp ENABLED, and its undo.
+
+        The action names only what the revision changes (networkConfiguration before and after): reports, logs, the
+        ledger and Slack never see the rest of the definition.
+        """
+        before = dict(workload.raw.get("containerProperties", {}).get("networkConfiguration") or {})
+        params = {
+            "jobDefinitionName": str(workload.raw.get("jobDefinitionName", "")),
+            "revisionOf": workload.arn,
+            "networkConfigurationBefore": before,
+            "containerProperties": {"networkConfiguration": {**before, "assignPublicIp": "ENABLED"}},
+        }
         name = shlex.quote(str(workload.raw.get("jobDefinitionName", "")))
         undo = (
             f"aws batch deregister-job-definition --job-definition {name}:<the new revision>"
@@ -204,10 +229,10 @@ class BatchJobDefinitionAdapter:
         return Action("batch:RegisterJobDefinition", params, undo=undo)
 
     def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Register the revision; returns the call as made and the new revision's ARN to verify."""
+        """Register the revision; returns the call as reported (with the new revision's ARN) and that ARN to verify."""
         action = self.plan(workload, plan)
         with translated(action.api):
-            registered = self._batch.register_job_definition(**action.params)
+            registered = self._batch.register_job_definition(**self._register_params(workload))
         new_arn = registered["jobDefinitionArn"]
         undo = f"aws batch deregister-job-definition --job-definition {shlex.quote(new_arn)}"
-        return Action(action.api, action.params, undo=undo), new_arn
+        return Action(action.api, {**action.params, "jobDefinitionArn": new_arn}, undo=undo), new_arn

@@ -155,6 +155,8 @@ class PlacementDetails:
     nat: NatFacts | None = None
     nat_advice: NatAdviceView | None = None
     exposed_rules: tuple[str, ...] | None = None
+    # The groups whose rules were checked (the VPC's default group when the workload names none).
+    checked_security_groups: tuple[str, ...] | None = None
     template_change: TemplateChange | None = None
     planned: tuple[dict[str, Any], ...] | None = None
     corrected: dict[str, Any] | None = None

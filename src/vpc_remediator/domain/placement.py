@@ -61,6 +61,15 @@ class PlacementDecision:
         was_public = {item.id for item in self.before if item.egress is EgressClass.PUBLIC}
         return any(item.egress is EgressClass.PUBLIC and item.id not in was_public for item in self.after)
 
+    @property
+    def stays_public(self) -> bool:
+        """Compliant and already on the internet: a public IP, or (a kind without that setting) public subnets."""
+        if self.verdict is not Verdict.COMPLIANT:
+            return False
+        if self.public_ip_after is not None:
+            return self.public_ip_after
+        return any(item.egress is EgressClass.PUBLIC for item in self.after)
+
 
 def public_ip_text(value: bool | None) -> str | None:
     """ENABLED / DISABLED as AWS spells it; None where a public IP setting does not apply."""

@@ -86,6 +86,8 @@ class Workload:
     platform: str | None = None
     # Why the network cannot be changed in place (a running task, a BEST_FIT compute environment).
     not_in_place_reason: str | None = None
+    # Why the security groups that apply are not the ones named here (a launch template's), so none can be checked.
+    groups_elsewhere: str | None = None
     # Where the platform was read from: launchType, capacityProviderStrategy, the cluster's default strategy.
     platform_source: str | None = None
     # An EC2 launch template associates a public IPv4 address with the instances (None: no template, or unknown).

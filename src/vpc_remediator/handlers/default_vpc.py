@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from vpc_remediator.bootstrap import region_for
 from vpc_remediator.handlers._runtime import emit_reports, idempotent_on_event_id
 from vpc_remediator.observability import logger, metrics
-from vpc_remediator.remediation.entry import on_default_vpc_event
+from vpc_remediator.remediation.entry import arn_account_and_region, on_default_vpc_event
 from vpc_remediator.settings import get_settings
 
 get_settings()  # validate configuration at cold start: a bad parameter fails loudly here
@@ -21,4 +21,5 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 @idempotent_on_event_id
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
     """EventBridge → one default-VPC report."""
-    return emit_reports(on_default_vpc_event(event, region_for))
+    own_account, _ = arn_account_and_region(context.invoked_function_arn)  # its own account, known without a call
+    return emit_reports(on_default_vpc_event(event, region_for, own_account=own_account))

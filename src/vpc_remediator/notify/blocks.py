@@ -89,10 +89,11 @@ def escape(text: str) -> str:
 def link(url: str | None, label: str) -> str:
     """<url|label> when there is a url, else the label (escaped either way)."""
     safe = escape(label).replace("|", "/")
-    # A URL that could close or split the link (built from an ARN someone chose) is not linked at all.
-    if not url or any(char in url for char in "<>| \n"):
+    if not url:
         return safe
-    return f"<{url}|{safe}>"
+    # A URL built from an event's words (its region, its id) must not close the link or open a mention.
+    target = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"<{target}|{safe}>"
 
 
 def _section(text: str) -> SectionBlock:
@@ -255,7 +256,7 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
     undo = [action.undo for action in reversed(report.actions) if action.undo]
     if undo:
         # A code block keeps the commands copyable; a very long list is clipped.
-        commands = escape(clip("\n".join(undo), MAX_TEXT - 60))
+        commands = clip(escape("\n".join(undo)), MAX_TEXT - 40)
         blocks.append(_section(f"*Undo* (in this order)\n```{commands}```"))
     context = f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}`"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
@@ -264,7 +265,9 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
 
 
 def _fallback(text: str) -> str:
-    return clip(text, MAX_FALLBACK_TEXT)
+    # The notification text is mrkdwn too: an event's own words (its name, "who", a reason) must not become a
+    # mention (<!channel>) or a link there either.
+    return clip(escape(text), MAX_FALLBACK_TEXT)
 
 
 def report_message(report: Report, index: int = 0) -> SlackMessage:

@@ -23,7 +23,7 @@ from vpc_remediator.remediation.nat_gateway import KIND as NAT_GATEWAY
 from vpc_remediator.remediation.nat_gateway import created_gateway, describe_nat_gateway, gateway_arn
 from vpc_remediator.remediation.placement import remediate_workload
 from vpc_remediator.remediation.ports import Region
-from vpc_remediator.remediation.sweep import Cursor, run_sweep, summary_report
+from vpc_remediator.remediation.sweep import KIND, Cursor, run_sweep, summary_report
 from vpc_remediator.remediation.sweep_phases import build_phases
 from vpc_remediator.workloads.kind import WorkloadAdapter
 
@@ -38,6 +38,33 @@ CONTINUATION_DETAIL_TYPE = "Sweep Continuation"
 MAX_CONTINUATIONS = 20
 # Stop taking new pages when less than this is left: a page (50 functions, 10 services) fits easily.
 SAFETY_MARGIN_MS = 120_000
+# Only AWS services send events whose source starts with "aws." (PutEvents refuses it to anyone else).
+AWS_SOURCE_PREFIX = "aws."
+
+
+def arn_account_and_region(arn: str | None) -> tuple[str | None, str | None]:
+    """(account, region) of an ARN such as a Lambda context's invoked_function_arn; (None, None) when it is not one."""
+    parts = (arn or "").split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
+        return None, None
+    return parts[4], parts[3] or None
+
+
+def untrusted_report(
+    trigger: Trigger, stamp: ReportStamp, region: Region, own_account: str | None, resource: str, kind: str
+) -> Report | None:
+    """Trust nothing an event says: only AWS's own sources, only this stack's account; anything else is ignored."""
+    if not trigger.source.startswith(AWS_SOURCE_PREFIX):
+        reason = (
+            f"source {trigger.source!r} is not an AWS service: only events AWS itself sends are acted on "
+            "(anyone allowed to call PutEvents can send any other), so this one was ignored"
+        )
+        return stamp.report(resource, kind, Outcome.IGNORED, reason)
+    own = own_account or region.account()
+    if trigger.account != own:
+        reason = f"the event is from account {trigger.account}, not this stack's account {own}, so it was ignored"
+        return stamp.report(resource, kind, Outcome.IGNORED, reason)
+    return None
 
 
 def own_call_report(
@@ -55,14 +82,15 @@ def own_call_report(
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
 
 
-def on_default_vpc_event(event: dict[str, Any], regions: Regions) -> list[Report]:
+def on_default_vpc_event(event: dict[str, Any], regions: Regions, own_account: str | None = None) -> list[Report]:
     """DefaultVpcFunction: ignore what is not ours to fix, else make sure the default VPC works."""
     trigger = parse_event(event)
     region = regions(trigger.region)
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = default_vpc_arn(stamp, None)
-    ignored = own_call_report(trigger, stamp, settings.stack_name, resource, DEFAULT_VPC)
+    ignored = untrusted_report(trigger, stamp, region, own_account, resource, DEFAULT_VPC)
+    ignored = ignored or own_call_report(trigger, stamp, settings.stack_name, resource, DEFAULT_VPC)
     if ignored:
         return [ignored]
     why = default_vpc_relevance(trigger)
@@ -76,14 +104,17 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions) -> list[Report
     return [ensure_default_vpc(region.default_vpc(), stamp, why, settings.dry_run)]
 
 
-def on_nat_gateway_event(event: dict[str, Any], regions: Regions) -> list[Report]:
+def on_nat_gateway_event(event: dict[str, Any], regions: Regions, own_account: str | None = None) -> list[Report]:
     """NatGatewayFunction: a successful CreateNatGateway gets a cost report; the gateway is never changed."""
     trigger = parse_event(event)
     region = regions(trigger.region)
     stamp = ReportStamp.from_trigger(trigger)
     facts = created_gateway(trigger)
     resource = gateway_arn(stamp, facts["nat_gateway_id"])
-    ignored = own_call_report(trigger, stamp, region.settings.stack_name, resource, NAT_GATEWAY, "not reported")
+    ignored = untrusted_report(trigger, stamp, region, own_account, resource, NAT_GATEWAY)
+    ignored = ignored or own_call_report(
+        trigger, stamp, region.settings.stack_name, resource, NAT_GATEWAY, "not reported"
+    )
     if ignored:
         return [ignored]
     if trigger.event_name != NAT_GATEWAY_CALL or trigger.failed:
@@ -115,6 +146,7 @@ def on_placement_event(
     regions: Regions,
     delays: Sequence[float] = NOT_FOUND_DELAYS,
     sleep: Callable[[float], None] = time.sleep,
+    own_account: str | None = None,
 ) -> list[Report]:
     """PlacementFunction: one report per workload the call placed."""
     trigger = parse_event(event)
@@ -122,7 +154,8 @@ def on_placement_event(
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = f"event/{trigger.event_id}"
-    ignored = own_call_report(trigger, stamp, settings.stack_name, resource, "workload")
+    ignored = untrusted_report(trigger, stamp, region, own_account, resource, "workload")
+    ignored = ignored or own_call_report(trigger, stamp, settings.stack_name, resource, "workload")
     if ignored:
         return [ignored]
     if trigger.failed:
@@ -173,16 +206,47 @@ class SweepOutcome:
     continuation: dict[str, Any] | None
 
 
-def on_sweep_event(event: dict[str, Any], regions: Regions, out_of_time: Callable[[], bool]) -> SweepOutcome:
-    """SweepFunction: sweep the event's region from where the event says (start, or a carried cursor)."""
+def continuation_hop(trigger: Trigger, own_region: str | None) -> tuple[int, str | None]:
+    """The hop count of a sweep's own continuation, or why it is refused: only its own region, 0 to the limit."""
+    if trigger.region != own_region:
+        return 0, f"a sweep continuation for region {trigger.region}, not this function's region {own_region}"
+    hop = trigger.detail.get("hop", 0)
+    if isinstance(hop, bool) or not isinstance(hop, int) or not 0 <= hop <= MAX_CONTINUATIONS:
+        return 0, f"a sweep continuation with hop {hop!r}: only 0 to {MAX_CONTINUATIONS} are accepted"
+    return hop, None
+
+
+def on_sweep_event(
+    event: dict[str, Any],
+    regions: Regions,
+    out_of_time: Callable[[], bool],
+    own_account: str | None = None,
+    own_region: str | None = None,
+) -> SweepOutcome:
+    """SweepFunction: sweep the event's region from where the event says (start, or a carried cursor).
+
+    A schedule (aws.events) or the stack's deployment (aws.cloudformation) starts a sweep; the function's own
+    continuation (invoked directly, not through a rule) carries on, for its own account and region only.
+    """
     trigger = parse_event(event)
     region = regions(trigger.region)
     stamp = ReportStamp.from_trigger(trigger)
+    resource = f"arn:aws:ec2:{trigger.region}:{trigger.account}:sweep"
     hop = 0
     cursor = None
-    if trigger.source == CONTINUATION_SOURCE:
+    continuing = trigger.source == CONTINUATION_SOURCE
+    if continuing:
+        hop, refused = continuation_hop(trigger, own_region or region.region_name())
+        own = own_account or region.account()
+        if refused is None and trigger.account != own:
+            refused = f"a sweep continuation from account {trigger.account}, not this stack's account {own}"
+        if refused is not None:
+            return SweepOutcome([stamp.report(resource, KIND, Outcome.IGNORED, f"{refused}: ignored")], None)
         cursor = Cursor.from_dict(trigger.detail.get("cursor"))
-        hop = int(trigger.detail.get("hop", 0))
+    else:
+        ignored = untrusted_report(trigger, stamp, region, own_account, resource, KIND)
+        if ignored is not None:
+            return SweepOutcome([ignored], None)
     result = run_sweep(build_phases(region, stamp), out_of_time, cursor)
     continued = hop < MAX_CONTINUATIONS
     reports = [summary_report(result, stamp, region.settings.dry_run, continued), *result.reports]
@@ -205,7 +269,8 @@ def sweep_invocation(
     event: dict[str, Any], regions: Regions, remaining_ms: Callable[[], int], function_arn: str
 ) -> list[Report]:
     """One Lambda invocation: sweep until close to the timeout, then hand the cursor to a new invocation."""
-    outcome = on_sweep_event(event, regions, lambda: remaining_ms() < SAFETY_MARGIN_MS)
+    account, region = arn_account_and_region(function_arn)
+    outcome = on_sweep_event(event, regions, lambda: remaining_ms() < SAFETY_MARGIN_MS, account, region)
     if outcome.continuation is not None:
         regions(str(outcome.continuation["region"])).continue_sweep(function_arn, outcome.continuation)
     return outcome.reports

@@ -14,7 +14,7 @@ from typing import Any
 
 from vpc_remediator.domain.details import HistoryEntry, NatFacts, PlacementDetails, SubnetView, TemplateChange
 from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
-from vpc_remediator.domain.exposure import exposures
+from vpc_remediator.domain.exposure import allowed_text, exposures
 from vpc_remediator.domain.guards import already_handled, check_flapping, exemption, iac_owner
 from vpc_remediator.domain.nat import advise
 from vpc_remediator.domain.network import SubnetEgress, VpcNetwork
@@ -77,6 +77,8 @@ class Case:
     network: VpcNetwork | None = None
     decision: PlacementDecision | None = None
     planned: Action | None = None
+    # The security groups that really apply, once resolved by the exposure check.
+    groups: tuple[str, ...] = ()
     details: PlacementDetails = field(init=False)
 
     def __post_init__(self) -> None:
@@ -121,7 +123,8 @@ def decide(case: Case) -> Report | None:
     case.details = placement_details(workload, decision, case.network.vpc_id if case.network else None)
     if decision.verdict is Verdict.NOT_APPLICABLE:
         return case.report(Outcome.SKIPPED, decision.reason)
-    if decision.verdict is Verdict.COMPLIANT:
+    if decision.verdict is Verdict.COMPLIANT and not decision.stays_public:
+        # A compliant workload that is already public is compliant only once its groups are checked (not_exposed).
         return case.report(Outcome.COMPLIANT, decision.reason)
     if decision.verdict is Verdict.NEEDS_NAT:
         return needs_nat_report(case)
@@ -161,22 +164,77 @@ def needs_nat_report(case: Case) -> Report:
     return case.report(Outcome.NEEDS_NAT, decision.reason, nat=facts, nat_advice=advice.view() if advice else None)
 
 
+def applying_groups(case: Case) -> tuple[tuple[str, ...], str | None]:
+    """The security groups a public IP would sit behind, or none and why they cannot be checked (fail closed)."""
+    workload = case.workload
+    if workload.groups_elsewhere is not None:
+        return (), workload.groups_elsewhere
+    if workload.security_group_ids:
+        return workload.security_group_ids, None
+    if workload.profile.rule is EgressRule.PUBLIC_IP_SETTING:
+        return (), (
+            "no Fargate compute environment's security groups can be checked (its jobs would run behind groups "
+            "nobody has seen, including those of an environment created later)"
+        )
+    if case.network is None:
+        return (), "it names no security groups and its VPC is not known, so the groups that apply cannot be checked"
+    # ECS and Batch put a workload that names no group in its VPC's default security group.
+    default = case.services.security_groups.default_group(case.network.vpc_id)
+    if default is None:
+        return (), f"it names no security groups and the default security group of {case.network.vpc_id} was not found"
+    return (default,), None
+
+
+def exposure_reason(case: Case, found: tuple[str, ...]) -> str:
+    """What a public IP would expose, with the allow-list."""
+    allowed = allowed_text(case.settings.allowed_public_ports)
+    return f"{'; '.join(found)} (allowed from the internet: {allowed})"
+
+
 def not_exposed(case: Case) -> Report | None:
-    """A change that gives a public IP must not publish a port outside the allow-list to the internet."""
+    """A public IP must not publish a port outside the allow-list; a workload already public is checked as well."""
+    decision = case.decision
+    if decision is None or not (decision.gives_public_ip or decision.stays_public):
+        return None
+    groups, unknown = applying_groups(case)
+    if unknown is not None:
+        if decision.stays_public:
+            return case.report(Outcome.COMPLIANT, f"{case.reason} ({unknown})")
+        return case.report(Outcome.BLOCKED, f"{case.reason}; but {unknown}, so nothing was changed")
+    case.groups = groups
+    rules = case.services.security_groups.ingress(groups)
+    found = tuple(
+        item.describe() for item in exposures(rules, case.settings.allowed_public_ports, case.settings.open_ranges)
+    )
+    if not found:
+        if decision.stays_public:
+            return case.report(Outcome.COMPLIANT, case.reason, checked_security_groups=groups)
+        return None
+    if decision.stays_public:
+        reason = (
+            f"{case.reason}, and it exposes {exposure_reason(case, found)}; reported only: "
+            "no rule was revoked and nothing was changed"
+        )
+    else:
+        reason = f"{case.reason}; but a public IP would expose {exposure_reason(case, found)}, so nothing was changed"
+    return case.report(Outcome.BLOCKED, reason, exposed_rules=found, checked_security_groups=groups)
+
+
+def still_not_exposed(case: Case) -> Report | None:
+    """Right before a write that gives a public IP, read the groups afresh: they may have changed since."""
     decision = case.decision
     if decision is None or not decision.gives_public_ip:
         return None
-    rules = case.services.security_groups.ingress(case.workload.security_group_ids)
-    found = exposures(rules, case.settings.allowed_public_ports)
+    rules = case.services.security_groups.ingress(case.groups, fresh=True)
+    exposed = exposures(rules, case.settings.allowed_public_ports, case.settings.open_ranges)
+    found = tuple(item.describe() for item in exposed)
     if not found:
         return None
-    described = tuple(item.describe() for item in found)
-    allowed = ", ".join(str(port) for port in sorted(case.settings.allowed_public_ports)) or "none"
     reason = (
-        f"{case.reason}; but a public IP would expose {'; '.join(described)} "
-        f"(allowed from anywhere: {allowed}), so nothing was changed"
+        f"{case.reason}; but its security groups changed since they were read, and a public IP would now expose "
+        f"{exposure_reason(case, found)}, so nothing was changed"
     )
-    return case.report(Outcome.BLOCKED, reason, exposed_rules=described)
+    return case.report(Outcome.BLOCKED, reason, exposed_rules=found, checked_security_groups=case.groups)
 
 
 def plan_change(case: Case) -> Report | None:
@@ -288,6 +346,7 @@ PIPELINE: tuple[Step, ...] = (
     changeable_in_place,
     not_repeated,
     dry_run,
+    still_not_exposed,
 )
 
 

@@ -32,8 +32,12 @@ class NetworkSource(Protocol):
 class IngressSource(Protocol):
     """aws.security_groups.SecurityGroupReader, as the use case uses it."""
 
-    def ingress(self, group_ids: Iterable[str]) -> list[IngressRule]:
-        """The inbound rules of these groups."""
+    def ingress(self, group_ids: Iterable[str], fresh: bool = False) -> list[IngressRule]:
+        """The inbound rules of these groups (prefix lists expanded); `fresh` reads again what was read before."""
+        ...
+
+    def default_group(self, vpc_id: str) -> str | None:
+        """The VPC's default security group, which ECS and Batch use when a workload names none."""
         ...
 
 
@@ -129,4 +133,12 @@ class Region(Protocol):
 
     def continue_sweep(self, function_arn: str, payload: dict[str, Any]) -> None:
         """Hand a sweep's cursor to a new invocation of the function."""
+        ...
+
+    def account(self) -> str:
+        """The account the functions run in (asked of AWS once, when the caller does not know it)."""
+        ...
+
+    def region_name(self) -> str | None:
+        """The region the clients are made for."""
         ...
