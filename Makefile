@@ -52,11 +52,12 @@ demo: $(VENV)/.installed ## run the remediator against a simulated AWS account
 test: lint typecheck pytest cfn-lint validate build smoke ## every check CI runs
 
 # Unit, integration and iac tests in one pytest run, spread over the cores by pytest-xdist (-n auto: one process per
-# core, 2 on a 2-core machine), with the coverage of src/ and its floor (pyproject.toml, [tool.coverage.report]).
-# loadgroup keeps tests that share one expensive fixture (the demo's output) in one process.
-PYTEST_PARALLEL ?= -n auto --dist loadgroup
+# core, 2 on a 2-core machine; worksteal: a process that runs out of tests takes some of the other's, since a few take
+# seconds and most milliseconds), with the coverage of src/ and its floor (pyproject.toml, [tool.coverage.report])
+# and the ten slowest tests.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
 pytest: $(VENV)/.installed ## unit, integration and iac tests in one parallel run, with coverage of src/
-	$(BIN)/pytest $(PYTEST_PARALLEL) --cov --cov-report=term tests/unit tests/integration tests/iac
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=10 --cov --cov-report=term tests/unit tests/integration tests/iac
 
 lint: $(VENV)/.installed ## ruff check, format check, the architecture contracts (pyproject.toml), pre-commit config
 	$(BIN)/ruff check src tests bench scripts

@@ -114,6 +114,13 @@ def _region(name: str | None, settings: Settings) -> AwsRegion:
 _MEMORY_LEDGER = [MemoryLedger()]
 
 
+def boto3_session() -> Any:
+    """The process's boto3 session, for the libraries that make their own clients (Powertools idempotency)."""
+    from vpc_remediator.aws.clients import shared_session  # noqa: PLC0415
+
+    return shared_session()
+
+
 def region_for(name: str | None = None) -> AwsRegion:
     """The process's Region for a region name (None: the session's region), with the current settings."""
     return _region(name or None, get_settings())

@@ -166,13 +166,11 @@ def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) 
     assert "broken.json" in result.stderr
 
 
-@pytest.mark.xdist_group("demo")
 def test_the_demo_into_a_pipe_is_plain_text(demo: subprocess.CompletedProcess[str]) -> None:
     assert "\x1b" not in demo.stdout + demo.stderr
     assert "\n=== Slack" in demo.stdout  # headings in their plain shape
 
 
-@pytest.mark.xdist_group("demo")
 def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.CompletedProcess[str]) -> None:
     assert "[FIXED] default-vpc" in demo.stdout
     assert "ec2:CreateDefaultVpc" in demo.stdout
@@ -206,7 +204,6 @@ def test_handle_says_when_slack_did_not_take_a_message(moto_server: str, server_
     assert default_vpc_picture(server_ec2)["vpc"] is not None  # the remediation itself stands
 
 
-@pytest.mark.xdist_group("demo")
 def test_demo_posts_its_reports_to_a_local_receiver_and_links_the_first_to_block_kit_builder(
     demo: subprocess.CompletedProcess[str],
 ) -> None:
@@ -345,7 +342,6 @@ def test_handle_dry_run_changes_no_workload(moto_server: str, placement: dict[st
     assert len(batch.describe_job_definitions(jobDefinitionName="nightly")["jobDefinitions"]) == 1
 
 
-@pytest.mark.xdist_group("demo")
 def test_demo_shows_every_workload_kind_placed(demo: subprocess.CompletedProcess[str]) -> None:
     placement = demo.stdout.split("=== Workload placement", 1)[1]
     for mark in (

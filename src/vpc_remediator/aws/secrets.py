@@ -8,7 +8,7 @@ import json
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-from vpc_remediator.aws.clients import CLIENT_CONFIG
+from vpc_remediator.aws.clients import CLIENT_CONFIG, shared_session
 from vpc_remediator.domain.errors import AwsCallError, ConfigurationError
 
 # A rotated webhook is picked up within this many seconds; meanwhile no call to Secrets Manager per batch.
@@ -17,7 +17,8 @@ SECRET_MAX_AGE_SECONDS = 300
 
 @functools.cache
 def _provider() -> SecretsProvider:
-    return SecretsProvider(boto_config=CLIENT_CONFIG)
+    # The process's own session: a new one would load botocore's models again at every cold start.
+    return SecretsProvider(boto_config=CLIENT_CONFIG, boto3_session=shared_session())
 
 
 def clear_cache() -> None:

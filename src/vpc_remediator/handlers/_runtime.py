@@ -35,7 +35,11 @@ def _guarded(handler: Handler, table: str | None) -> Handler:
         idempotent,
     )
 
-    store = DynamoDBPersistenceLayer(table_name=table) if table else _no_table()
+    from vpc_remediator.bootstrap import boto3_session  # noqa: PLC0415
+
+    # The process's one boto3 session: a session of its own would load botocore's models again (about 200 ms of a
+    # cold start's first event, bench/results.md).
+    store = DynamoDBPersistenceLayer(table_name=table, boto3_session=boto3_session()) if table else _no_table()
     config = IdempotencyConfig(event_key_jmespath=EVENT_KEY, expires_after_seconds=IDEMPOTENCY_SECONDS)
     guarded: Handler = idempotent(persistence_store=store, config=config)(handler)
     return guarded
