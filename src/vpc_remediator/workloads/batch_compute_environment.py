@@ -15,7 +15,7 @@ from vpc_remediator.workloads.kind import (
     WorkloadAdapter,
     WorkloadKind,
     console_base,
-    event_tags,
+    one_ref,
     quoted,
 )
 
@@ -44,9 +44,7 @@ PROFILE = Profile(
 
 
 def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
-    identifier = response.get("computeEnvironmentArn") or request.get("computeEnvironment")
-    tags = event_tags(request.get("tags"))
-    return [WorkloadRef(PROFILE.kind, str(identifier), tags=tags)] if identifier else []
+    return one_ref(PROFILE.kind, response.get("computeEnvironmentArn") or request.get("computeEnvironment"), request)
 
 
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
@@ -62,15 +60,20 @@ def _lister(clients: ClientFactory, adapter: BatchComputeEnvironmentAdapter) -> 
     return ComputeEnvironmentLister(clients.batch(), adapter).page
 
 
-def console_url(arn: str, region: str) -> str | None:
-    """The compute environment's page in the Batch console."""
+def batch_console_url(arn: str, region: str, resource_type: str, page: str) -> str | None:
+    """A Batch console page from an ARN (<type>/<name>...), else the Batch console's home."""
     found = console_base(arn, region)
     if found is None:
         return None
     base, where, resource = found
-    if resource.startswith("compute-environment/"):
-        return f"{base}/batch/home?region={where}#compute-environments/detail/{quoted(arn)}"
-    return f"{base}/batch/home?region={where}"
+    if resource.startswith(f"{resource_type}/"):
+        return f"{base}/batch/home?region={quoted(where)}#{page}/detail/{quoted(arn)}"
+    return f"{base}/batch/home?region={quoted(where)}"
+
+
+def console_url(arn: str, region: str) -> str | None:
+    """The compute environment's page in the Batch console."""
+    return batch_console_url(arn, region, "compute-environment", "compute-environments")
 
 
 KIND = WorkloadKind(

@@ -7,16 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.domain.nat import CONTAINER_SERVICES
 from vpc_remediator.domain.workload import EgressRule, Profile, TemplateProperty, WorkloadRef
-from vpc_remediator.workloads.batch_compute_environment import BATCH
+from vpc_remediator.workloads.batch_compute_environment import BATCH, batch_console_url
 from vpc_remediator.workloads.kind import (
     CloudTrailCall,
     Lister,
     SweepListing,
     WorkloadAdapter,
     WorkloadKind,
-    console_base,
-    event_tags,
-    quoted,
+    one_ref,
 )
 
 if TYPE_CHECKING:
@@ -36,9 +34,7 @@ PROFILE = Profile(
 
 
 def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
-    identifier = response.get("jobDefinitionArn")
-    tags = event_tags(request.get("tags"))
-    return [WorkloadRef(PROFILE.kind, str(identifier), tags=tags)] if identifier else []
+    return one_ref(PROFILE.kind, response.get("jobDefinitionArn"), request)
 
 
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
@@ -55,13 +51,7 @@ def _lister(clients: ClientFactory, adapter: BatchJobDefinitionAdapter) -> Liste
 
 def console_url(arn: str, region: str) -> str | None:
     """The job definition's page in the Batch console."""
-    found = console_base(arn, region)
-    if found is None:
-        return None
-    base, where, resource = found
-    if resource.startswith("job-definition/"):
-        return f"{base}/batch/home?region={where}#job-definition/detail/{quoted(arn)}"
-    return f"{base}/batch/home?region={where}"
+    return batch_console_url(arn, region, "job-definition", "job-definition")
 
 
 KIND = WorkloadKind(

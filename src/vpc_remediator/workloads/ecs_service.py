@@ -14,8 +14,8 @@ from vpc_remediator.workloads.kind import (
     WorkloadAdapter,
     WorkloadKind,
     console_base,
-    event_tags,
     mapping,
+    one_ref,
     quoted,
 )
 
@@ -55,9 +55,7 @@ PROFILE = Profile(
 def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
     described = mapping(response.get("service"))
     identifier = described.get("serviceArn") or request.get("service") or request.get("serviceName")
-    cluster = described.get("clusterArn") or request.get("cluster")
-    tags = event_tags(request.get("tags"))
-    return [WorkloadRef(PROFILE.kind, str(identifier), cluster=cluster, tags=tags)] if identifier else []
+    return one_ref(PROFILE.kind, identifier, request, cluster=described.get("clusterArn") or request.get("cluster"))
 
 
 def _changes_network(request: Mapping[str, Any]) -> bool:

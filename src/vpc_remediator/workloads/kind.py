@@ -121,6 +121,13 @@ def event_tags(raw: Any) -> dict[str, str]:
     return {}
 
 
+def one_ref(kind: str, identifier: Any, request: Mapping[str, Any], **where: Any) -> list[WorkloadRef]:
+    """The one workload a call names, with the request's tags; none when the record names it not as text."""
+    if not isinstance(identifier, str) or not identifier:
+        return []
+    return [WorkloadRef(kind, identifier, tags=event_tags(request.get("tags")), **where)]
+
+
 # Console pages of the standard partition; China and GovCloud consoles live elsewhere and get no link.
 
 

@@ -14,7 +14,7 @@ from vpc_remediator.workloads.kind import (
     WorkloadAdapter,
     WorkloadKind,
     console_base,
-    event_tags,
+    one_ref,
     quoted,
 )
 
@@ -35,9 +35,7 @@ PROFILE = Profile(
 
 
 def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
-    identifier = response.get("functionArn") or request.get("functionName")
-    tags = event_tags(request.get("tags"))
-    return [WorkloadRef(PROFILE.kind, str(identifier), tags=tags)] if identifier else []
+    return one_ref(PROFILE.kind, response.get("functionArn") or request.get("functionName"), request)
 
 
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
