@@ -23,7 +23,7 @@ from vpc_remediator.remediation.nat_gateway import KIND as NAT_GATEWAY
 from vpc_remediator.remediation.nat_gateway import created_gateway, describe_nat_gateway, gateway_arn
 from vpc_remediator.remediation.placement import remediate_workload
 from vpc_remediator.remediation.ports import Region
-from vpc_remediator.remediation.sweep import KIND, Cursor, run_sweep, summary_report
+from vpc_remediator.remediation.sweep import KIND, Cursor, run_sweep, summary_report, sweep_arn
 from vpc_remediator.remediation.sweep_phases import build_phases
 from vpc_remediator.workloads.kind import WorkloadAdapter
 
@@ -67,17 +67,20 @@ def untrusted_report(
     return None
 
 
-def own_call_report(
+def not_ours_report(
     trigger: Trigger,
     stamp: ReportStamp,
-    stack_name: str,
+    region: Region,
+    own_account: str | None,
     resource: str,
     kind: str,
     why: str = "never remediate our own calls",
 ) -> Report | None:
-    """The loop guard, shared by every function: the stack's own calls are ignored, whatever they are."""
-    if not trigger.is_own_call(stack_name):
-        return None
+    """The check every event function makes first: an event not from AWS or this account, or a call by the stack's
+    own roles (the loop guard), is ignored whatever it is."""
+    untrusted = untrusted_report(trigger, stamp, region, own_account, resource, kind)
+    if untrusted is not None or not trigger.is_own_call(region.settings.stack_name):
+        return untrusted
     reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: {why}"
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
 
@@ -89,8 +92,7 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, own_account: s
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = default_vpc_arn(stamp, None)
-    ignored = untrusted_report(trigger, stamp, region, own_account, resource, DEFAULT_VPC)
-    ignored = ignored or own_call_report(trigger, stamp, settings.stack_name, resource, DEFAULT_VPC)
+    ignored = not_ours_report(trigger, stamp, region, own_account, resource, DEFAULT_VPC)
     if ignored:
         return [ignored]
     why = default_vpc_relevance(trigger)
@@ -111,10 +113,7 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions, own_account: s
     stamp = ReportStamp.from_trigger(trigger)
     facts = created_gateway(trigger)
     resource = gateway_arn(stamp, facts["nat_gateway_id"])
-    ignored = untrusted_report(trigger, stamp, region, own_account, resource, NAT_GATEWAY)
-    ignored = ignored or own_call_report(
-        trigger, stamp, region.settings.stack_name, resource, NAT_GATEWAY, "not reported"
-    )
+    ignored = not_ours_report(trigger, stamp, region, own_account, resource, NAT_GATEWAY, "not reported")
     if ignored:
         return [ignored]
     if trigger.event_name != NAT_GATEWAY_CALL or trigger.failed:
@@ -154,8 +153,7 @@ def on_placement_event(
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = f"event/{trigger.event_id}"
-    ignored = untrusted_report(trigger, stamp, region, own_account, resource, "workload")
-    ignored = ignored or own_call_report(trigger, stamp, settings.stack_name, resource, "workload")
+    ignored = not_ours_report(trigger, stamp, region, own_account, resource, "workload")
     if ignored:
         return [ignored]
     if trigger.failed:
@@ -231,7 +229,7 @@ def on_sweep_event(
     trigger = parse_event(event)
     region = regions(trigger.region)
     stamp = ReportStamp.from_trigger(trigger)
-    resource = f"arn:aws:ec2:{trigger.region}:{trigger.account}:sweep"
+    resource = sweep_arn(stamp)
     hop = 0
     cursor = None
     continuing = trigger.source == CONTINUATION_SOURCE

@@ -92,6 +92,11 @@ def run_sweep(
     return result
 
 
+def sweep_arn(stamp: ReportStamp) -> str:
+    """The resource a sweep's reports name: the region of the account, in the event's partition."""
+    return f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:sweep"
+
+
 def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, continued: bool = True) -> Report:
     """One report for the whole sweep: counts per kind and outcome, the most important outcome first."""
     outcomes = Counter[str]()
@@ -119,7 +124,7 @@ def summary_report(result: SweepResult, stamp: ReportStamp, dry_run: bool, conti
     by_kind: dict[str, dict[str, int]] = {}
     for (kind, outcome), count in sorted(result.counts.items()):
         by_kind.setdefault(kind, {})[outcome] = count
-    resource = f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:sweep"
+    resource = sweep_arn(stamp)
     details = SweepDetails(
         counts=by_kind,
         complete=result.next_cursor is None,
