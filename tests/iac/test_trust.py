@@ -68,7 +68,8 @@ def test_only_the_stacks_functions_may_send_to_the_reports_queue() -> None:
     senders = {
         name
         for name, item in TEMPLATE["Resources"].items()
-        if item["Type"] == "AWS::Serverless::Function" and "SQSSendMessagePolicy" in json.dumps(item["Properties"])
+        if item["Type"] == "AWS::Serverless::Function"
+        and "ReportsQueueSendPermissions" in json.dumps(item["Properties"])
     }
     assert senders == {"DefaultVpcFunction", "SweepFunction", "NatGatewayFunction", "PlacementFunction"}
     assert sorted(json.dumps(item) for item in allowed) == sorted(
