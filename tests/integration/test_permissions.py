@@ -46,6 +46,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     lambda_function,
 )
 from vpc_remediator.domain.errors import AwsCallError
+from vpc_remediator.handlers import _runtime
 from vpc_remediator.handlers._runtime import report_queue
 from vpc_remediator.remediation.entry import on_placement_event
 from vpc_remediator.settings import Settings, get_settings
@@ -168,12 +169,18 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, An
             "LEDGER_TABLE": "ledger",
         }.items():
             monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        report_queue.cache_clear()
-        secrets.clear_cache()
+        forget_clients()
         yield {name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch")}
-        report_queue.cache_clear()
-        secrets.clear_cache()
+        forget_clients()
+
+
+def forget_clients() -> None:
+    """Clients made before a test would not be counted (a client copies its session's event hooks when it is made):
+    the reports queue's, the webhook secret's and Powertools' idempotency store's are made afresh in each test."""
+    get_settings.cache_clear()
+    report_queue.cache_clear()
+    secrets.clear_cache()
+    _runtime._guarded.cache_clear()
 
 
 def function_arn(function: str) -> str:
