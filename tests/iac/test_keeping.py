@@ -50,3 +50,15 @@ def test_every_stateful_resource_says_what_happens_to_it_when_the_stack_goes() -
     stateful = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Logs::LogGroup")
     undecided = [name for name, item in RESOURCES.items() if item["Type"] in stateful and "DeletionPolicy" not in item]
     assert undecided == []
+
+
+@pytest.mark.parametrize("function", sorted(functions(TEMPLATE)))
+def test_every_function_may_write_its_own_log_group_and_no_other(function: str) -> None:
+    role = RESOURCES[RESOURCES[function]["Properties"]["Role"]["Fn::GetAtt"][0]]["Properties"]
+    statements = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    writes = [s for s in statements if any(str(action).startswith("logs:") for action in s["Action"])]
+    assert [(sorted(s["Action"]), s["Resource"]) for s in writes] == [
+        (["logs:CreateLogStream", "logs:PutLogEvents"], {"Fn::GetAtt": [f"{function}LogGroup", "Arn"]})
+    ]
+    # No managed policy of AWS's (SAM's AWSLambdaBasicExecutionRole writes any log group).
+    assert all("arn:" not in str(arn) for arn in role.get("ManagedPolicyArns", []))

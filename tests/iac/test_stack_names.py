@@ -48,12 +48,10 @@ def test_no_name_in_the_template_is_matched_by_a_stack_name_prefix() -> None:
     assert [text for text in subs(TEMPLATE) if "${AWS::StackName}-" in text] == []
 
 
-def test_every_role_of_the_stack_is_under_its_path_and_the_path_holds_the_longest_name() -> None:
-    assert TEMPLATE["Globals"]["Function"]["RolePath"] == ROLE_PATH
-    explicit_roles = {name for name, item in RESOURCES.items() if item["Type"] == "AWS::IAM::Role"}
-    assert explicit_roles == {"NotifierFunctionRole"}
-    assert RESOURCES["NotifierFunctionRole"]["Properties"]["Path"] == ROLE_PATH
-    assert RESOURCES["NotifierFunction"]["Properties"]["Role"] == {"Fn::GetAtt": ["NotifierFunctionRole", "Arn"]}
+def test_every_function_has_a_role_of_the_stack_under_its_path_which_holds_the_longest_name() -> None:
+    roles = {name for name, item in RESOURCES.items() if item["Type"] == "AWS::IAM::Role"}
+    assert {RESOURCES[function]["Properties"]["Role"]["Fn::GetAtt"][0] for function in FUNCTIONS} == roles
+    assert all(RESOURCES[role]["Properties"]["Path"] == ROLE_PATH for role in roles)
     path = resolve(ROLE_PATH, {"AWS::StackName": LONGEST_STACK_NAME})
     assert IAM_PATH.match(path) and len(path) <= 512
 

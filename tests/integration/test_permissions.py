@@ -77,47 +77,47 @@ _PLACING = {
 }
 _EVENT_SOURCE = "Lambda's SQS event source calls it with the function's role, the code never does"
 _RUNTIME = "Lambda itself uses it with the function's role (its logs, its active tracing)"
+LAMBDA_ITSELF = {
+    "logs:CreateLogStream": _RUNTIME,
+    "logs:PutLogEvents": _RUNTIME,
+    "xray:PutTraceSegments": _RUNTIME,
+    "xray:PutTelemetryRecords": _RUNTIME,
+}
 NOT_CALLED_BY_THE_CODE: dict[str, dict[str, str]] = {
-    "DefaultVpcFunction": {"dynamodb:GetItem": _GET_ITEM},
-    "NatGatewayFunction": {"dynamodb:GetItem": _GET_ITEM},
-    "PlacementFunction": _PLACING,
+    "DefaultVpcFunction": {**LAMBDA_ITSELF, "dynamodb:GetItem": _GET_ITEM},
+    "NatGatewayFunction": {**LAMBDA_ITSELF, "dynamodb:GetItem": _GET_ITEM},
+    "PlacementFunction": {**LAMBDA_ITSELF, **_PLACING},
     # The sweep also repairs the default VPC: it does read VPCs.
     "SweepFunction": {
+        **LAMBDA_ITSELF,
         **{action: why for action, why in _PLACING.items() if action != "ec2:DescribeVpcs"},
         "ecs:DescribeClusters": "only for a service that names neither a launch type nor a strategy, a shape moto "
         "cannot hold (it reports launchType EC2); PlacementFunction's test takes that path with AWS's shapes",
     },
     "NotifierFunction": {
+        **LAMBDA_ITSELF,
         "sqs:ReceiveMessage": _EVENT_SOURCE,
         "sqs:DeleteMessage": _EVENT_SOURCE,
         "sqs:GetQueueAttributes": _EVENT_SOURCE,
-        "logs:CreateLogStream": _RUNTIME,
-        "logs:PutLogEvents": _RUNTIME,
-        "xray:PutTraceSegments": _RUNTIME,
-        "xray:PutTelemetryRecords": _RUNTIME,
     },
 }
 
 
 def _statements(node: Any) -> list[dict[str, Any]]:
-    """The statements of a policy entry: a managed policy's Ref, an inline Statement list, a role policy."""
+    """The statements of a policy entry: a managed policy's Ref, or a policy of the role's own."""
     if "Fn::If" in node:  # a conditional policy (Slack on) counts as granted
         return _statements(node["Fn::If"][1])
     if "Ref" in node:
         return list(RESOURCES[node["Ref"]]["Properties"]["PolicyDocument"]["Statement"])
-    if "PolicyDocument" in node:
-        return list(node["PolicyDocument"]["Statement"])
-    return list(node["Statement"])
+    return list(node["PolicyDocument"]["Statement"])
 
 
 def granted_actions(function: str) -> set[str]:
-    """Every action the template allows the function's role: its Policies (or its own role's policies) and the
-    policies attached to that role by name."""
-    properties = RESOURCES[function]["Properties"]
-    role = properties["Role"]["Fn::GetAtt"][0] if "Role" in properties else f"{function}Role"
-    entries = list(properties.get("Policies", []))
-    if role in RESOURCES:
-        entries += RESOURCES[role]["Properties"].get("Policies", [])
+    """Every action the template allows the function's role: its managed policies, its own policies, and the
+    policies attached to it by name."""
+    role = RESOURCES[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    properties = RESOURCES[role]["Properties"]
+    entries = [*properties.get("ManagedPolicyArns", []), *properties.get("Policies", [])]
     entries += [
         item["Properties"]
         for item in RESOURCES.values()
