@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import chromium
-from tests.support.html_report import ReportedAccount, demo_like_report, read_page
+from tests.support.html_report import ReportedAccount, demo_like_report
+from tests.support.page_reader import read_page
 from vpc_remediator.domain.report import OUTCOMES_BY_IMPORTANCE
 
 

@@ -1,13 +1,12 @@
-"""The HTML report's tests: a demo-like account (the demo's placement and NAT gateway acts, in-process moto), where
-its workloads really run (asked of ECS, Lambda and Batch, not of the reports), and a reader of the written page."""
+"""The HTML report's tests: a demo-like account (the demo's placement and NAT gateway acts, in-process moto), and
+where its workloads really run (asked of ECS, Lambda and Batch, not of the reports)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,56 +103,3 @@ def demo_like_report(page: Path) -> ReportedAccount:
         gateways = context.client("ec2").describe_nat_gateways()["NatGateways"]
         nat_gateways = {gateway["NatGatewayId"] for gateway in gateways if gateway["State"] in ("pending", "available")}
     return ReportedAccount(context.reports, runs_in, nat_gateways, page)
-
-
-@dataclass
-class PageReader(HTMLParser):
-    """What the page shows: workloads by the subnet cell they are drawn in, the findings' rows, scripts and links."""
-
-    in_subnet: dict[str, set[str]] = field(default_factory=dict)
-    finding_rows: list[dict[str, str]] = field(default_factory=list)
-    scripts: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    policy: str = ""
-    _open: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    _in_script: bool = False
-
-    def __post_init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        self.urls += [attributes[name] for name in ("href", "src", "action") if name in attributes]
-        if tag == "meta" and attributes.get("http-equiv") == "Content-Security-Policy":
-            self.policy = attributes["content"]
-        if tag == "script":
-            self._in_script = True
-            self.scripts.append("")
-        if "data-resource" in attributes and tag == "li":
-            subnet = next((a["data-subnet"] for _, a in reversed(self._open) if "data-subnet" in a), None)
-            if subnet:
-                self.in_subnet.setdefault(subnet, set()).add(attributes["data-resource"])
-        if tag == "tr" and "data-outcome" in attributes:
-            self.finding_rows.append(attributes)
-        if tag not in ("meta", "input", "br", "link"):
-            self._open.append((tag, attributes))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = False
-        while self._open:
-            opened, _ = self._open.pop()
-            if opened == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
-
-
-def read_page(path: Path) -> PageReader:
-    """The page at `path`, read."""
-    reader = PageReader()
-    reader.feed(path.read_text(encoding="utf-8"))
-    reader.close()
-    return reader
