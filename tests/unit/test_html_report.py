@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from tests.support.page_reader import read_text
@@ -134,12 +135,21 @@ def test_a_vpc_with_workloads_to_look_at_comes_before_a_compliant_one() -> None:
     assert [vpc.vpc_id for vpc in maps] == ["vpc-2", "vpc-1"]
 
 
-def test_a_crowded_subnet_shows_a_bounded_number_of_workloads_and_counts_the_rest() -> None:
-    reports = [workload(f"svc-{index}", Outcome.COMPLIANT, ["pub-a"]) for index in range(MARKS_PER_SUBNET + 5)]
+def test_a_crowded_subnet_counts_its_workloads_by_kind_outcome_and_move_and_still_names_each() -> None:
+    crowd = MARKS_PER_SUBNET + 5
+    reports = [workload(f"svc-{index}", Outcome.COMPLIANT, ["pub-a"]) for index in range(crowd)]
+    reports += [workload(f"move-{index}", Outcome.WOULD_REMEDIATE, ["pub-a"], ["nat-a"]) for index in range(3)]
     [shop] = vpc_maps(reports, {"vpc-1": network()})
-    page = read_text(vpc_section(shop))
-    assert len(page.in_subnet["pub-a"]) == MARKS_PER_SUBNET
-    assert "and 5 more (see the findings)" in vpc_section(shop)
+    text = vpc_section(shop)
+    page = read_text(text)
+    assert page.in_subnet["pub-a"] == {report.resource for report in reports}
+    cell = text.split('data-subnet="pub-a"', 1)[1].split('data-subnet="', 1)[0]
+    # The most important outcome first.
+    assert re.findall(r'<span class="count">(\d+) &times;</span> <span class="kind">ecs-service</span>', cell) == [
+        "3",
+        str(crowd),
+    ]
+    assert cell.count("would move to nat-a") == 1
 
 
 def test_money_prices_the_nat_gateways_there_are_and_one_per_zone_the_needs_nat_workloads_use() -> None:

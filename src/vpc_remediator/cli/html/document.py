@@ -39,6 +39,9 @@ def header_of(reports: Sequence[Report], *, generated_at: str, version: str, dry
     account = next((report.account for report in reports if report.account), None) or "unknown"
     region = next((report.region for report in reports if report.region), None) or "unknown"
     summary = next((report.reason for report in reports if report.kind == "sweep"), None)
+    if summary:
+        # A sweep keeps the reports of what is not compliant only: the rest is in its counts, not on the map.
+        summary += ". The map and the findings show what is not compliant; compliant workloads are only counted here."
     return Header(account, region, generated_at, version, dry_run, summary)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vpc_remediator.cli.html.layout import Move, SubnetCell, VpcMap, WorkloadMark
+from vpc_remediator.cli.html.layout import RANK, Move, SubnetCell, VpcMap, WorkloadMark
 from vpc_remediator.cli.html.markup import css_token, esc
 from vpc_remediator.domain.network import EgressClass
 
@@ -20,8 +20,9 @@ EGRESS_LABELS = {
     EgressClass.ROUTED_INSPECTED: "routed: inspected (firewall)",
     EgressClass.ISOLATED: "isolated (no egress)",
 }
-# A subnet shows this many workloads; the rest are counted (the findings table lists every one).
-MARKS_PER_SUBNET = 40
+# Up to this many workloads, a subnet shows each one; beyond, one line per kind, outcome and move, with its count
+# (and the workloads' names folded under it), so that a crowded subnet still reads at a glance.
+MARKS_PER_SUBNET = 12
 
 
 def subnet_dom_id(subnet_id: str) -> str:
@@ -33,16 +34,19 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _move_text(mark: WorkloadMark) -> str:
+    if not mark.move:
+        return ""
+    # A move that landed shows where the workload came from; a proposed one, where it would go.
+    if mark.move == "moved":
+        text = f"moved here from {', '.join(mark.sources)}"
+    else:
+        text = f"would move to {', '.join(mark.targets)}"
+    return f' <span class="move move-{esc(mark.move)}">{esc(text)}</span>'
+
+
 def _mark(mark: WorkloadMark) -> str:
-    move = ""
-    if mark.move:
-        # A move that landed shows where the workload came from; a proposed one, where it would go.
-        text = (
-            f"moved here from {', '.join(mark.sources)}"
-            if mark.move == "moved"
-            else f"would move to {', '.join(mark.targets)}"
-        )
-        move = f' <span class="move move-{esc(mark.move)}">{esc(text)}</span>'
+    move = _move_text(mark)
     return (
         f'<li class="workload outcome-{esc(css_token(mark.outcome))}" data-resource="{esc(mark.resource)}"'
         f' title="{esc(mark.reason)}"><span class="kind">{esc(mark.kind)}</span>'
@@ -51,15 +55,36 @@ def _mark(mark: WorkloadMark) -> str:
     )
 
 
+def _groups(marks: Sequence[WorkloadMark]) -> str:
+    """One line per kind, outcome and move: its count, and each workload's name folded under it."""
+    groups: dict[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...]], list[WorkloadMark]] = {}
+    for mark in marks:
+        groups.setdefault((mark.kind, mark.outcome, mark.move, mark.sources, mark.targets), []).append(mark)
+    lines = []
+    for (kind, outcome, _, _, _), members in sorted(
+        groups.items(), key=lambda item: (RANK.get(item[0][1], 99), item[0])
+    ):
+        names = "".join(
+            f'<li data-resource="{esc(mark.resource)}" title="{esc(mark.reason)}">{esc(mark.name)}</li>'
+            for mark in members
+        )
+        lines.append(
+            f'<li class="workload group outcome-{esc(css_token(outcome))}"><span class="count">'
+            f'{len(members)} &times;</span> <span class="kind">{esc(kind)}</span>'
+            f' <span class="badge outcome-{esc(css_token(outcome))}">{esc(outcome)}</span>{_move_text(members[0])}'
+            f'<details><summary>which</summary><ul class="names">{names}</ul></details></li>'
+        )
+    return "".join(lines)
+
+
 def _subnet(cell: SubnetCell) -> str:
     egress = cell.egress
     via = f" via {esc(egress.via)}" if egress.via else ""
     hosts = "".join(f'<div class="hosts">{esc(host)}</div>' for host in cell.hosts)
-    shown = cell.workloads[:MARKS_PER_SUBNET]
-    marks = "".join(_mark(mark) for mark in shown)
-    more = len(cell.workloads) - len(shown)
-    if more:
-        marks += f'<li class="more">and {more} more (see the findings)</li>'
+    if len(cell.workloads) <= MARKS_PER_SUBNET:
+        marks = "".join(_mark(mark) for mark in cell.workloads)
+    else:
+        marks = _groups(cell.workloads)
     workloads = f'<ul class="workloads">{marks}</ul>' if marks else ""
     return (
         f'<div class="subnet egress-{esc(css_token(egress.egress.value))}" id="{esc(subnet_dom_id(egress.id))}"'
