@@ -47,7 +47,10 @@
         var shift = ((order % 5) - 2) * 14;
         var line = ends(from.getBoundingClientRect(), to.getBoundingClientRect(), box, shift);
         svg.appendChild(element("path", { d: arrowPath(line), "class": move.className, "marker-end": "url(#" + head + ")" }));
-        var label = element("text", { x: (line.start.x + line.end.x) / 2 + 4, y: (line.start.y + line.end.y) / 2 });
+        // Labels of neighbouring arrows are staggered along them so that they do not overlap.
+        var along = 0.3 + 0.2 * (order % 3);
+        var label = element("text", { x: line.start.x + (line.end.x - line.start.x) * along + 4,
+          y: line.start.y + (line.end.y - line.start.y) * along });
         label.textContent = "\u00d7" + move.dataset.count;
         svg.appendChild(label);
       });
