@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +56,10 @@ def test_audit_html_writes_the_region_s_report_and_changes_nothing(server: str, 
     text = page_path.read_text(encoding="utf-8")
     assert f"would move to {', '.join(topology.public)}" in text
     assert "dry run: nothing was changed" in text.split("</header>", 1)[0]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert page_path.stat().st_mode & 0o777 == 0o666 & ~umask  # a file to share, with the mode any new file gets
+    assert [path.name for path in page_path.parent.iterdir()] == ["audit.html"]  # no temporary file left
 
 
 def test_audit_html_into_a_folder_it_cannot_write_says_so(server: str, tmp_path: Path) -> None:

@@ -49,3 +49,29 @@ def test_a_vpc_that_cannot_be_read_is_a_note_and_the_others_are_still_read(ec2: 
     networks, notes = read_networks([exempt_workload(topology.edge_public[0])])
     assert set(networks) == {topology.vpc_id}
     assert len(notes) == 1 and topology.edge_vpc_id in notes[0] and "not for this VPC" in notes[0]
+
+
+def test_a_region_whose_nat_gateways_cannot_be_listed_still_draws_the_vpcs_the_reports_name(ec2: Any) -> None:
+    topology = build_topology(ec2)
+
+    def refuse_the_region_wide_listing(params: dict[str, Any], **_: Any) -> None:
+        # An IAM condition that allows DescribeNatGateways only per VPC, as the network reader asks.
+        filters = params.get("Filter") or params.get("Filters") or []  # botocore renames one to the other
+        if not any(item["Name"] == "vpc-id" for item in filters):
+            error = {"Error": {"Code": "UnauthorizedOperation", "Message": "only per VPC"}}
+            raise ClientError(error, "DescribeNatGateways")  # type: ignore[arg-type]
+
+    region_for().clients.ec2().meta.events.register(
+        "before-parameter-build.ec2.DescribeNatGateways", refuse_the_region_wide_listing
+    )
+    named = Report(
+        "arn:aws:ecs:us-east-1:123456789012:service/shop/web",
+        "ecs-service",
+        Outcome.COMPLIANT,
+        "fine",
+        details=PlacementDetails(name="web", vpc_id=topology.edge_vpc_id),
+    )
+    networks, notes = read_networks([named])
+    # The shop VPC, which no report names, would have been found by the listing only.
+    assert set(networks) == {topology.edge_vpc_id}
+    assert len(notes) == 1 and notes[0].startswith("Not every VPC could be found") and "only per VPC" in notes[0]

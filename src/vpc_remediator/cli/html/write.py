@@ -70,11 +70,19 @@ def _replace(target: Path, text: str) -> None:
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
+        # mkstemp makes the file readable by its owner only; the report gets the mode any new file would.
+        temporary.chmod(0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def save_report(reports: Sequence[dict[str, Any]], path: Path, *, dry_run: bool) -> Path:
