@@ -104,6 +104,10 @@ def test_in_chromium_the_map_draws_every_workload_and_the_table_filters(
         in_order = browser.find_elements(By.CSS_SELECTOR, "#findings tbody tr")
         assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in in_order] == sorted(kinds, reverse=True)
 
+        # Printed, every finding shows its actions and their undo commands.
+        assert browser.print_page()
+        assert browser.execute_script("return [...document.querySelectorAll('#findings details')].every(d => d.open)")
+
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []
         height = browser.execute_script("return document.body.scrollHeight")

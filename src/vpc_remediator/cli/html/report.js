@@ -95,6 +95,9 @@
   filter.addEventListener("input", applyFilter);
   outcome.addEventListener("change", applyFilter);
   window.addEventListener("resize", drawArrows);
-  window.addEventListener("beforeprint", drawArrows);
+  // Printed, the findings show their actions and undo commands (a closed <details> prints only its summary).
+  window.addEventListener("beforeprint", function () {
+    table.querySelectorAll("details").forEach(function (details) { details.open = true; });
+  });
   drawArrows();
 })();
