@@ -220,7 +220,7 @@ def _refuse_zone(client: Any, zone: str, code: str = "InvalidParameterValue") ->
     ("code", "outcome", "words"),
     [
         ("InvalidParameterValue", "failed", "ec2:CreateDefaultSubnet failed with InvalidParameterValue"),
-        ("UnauthorizedOperation", "blocked", "ec2:CreateDefaultSubnet was denied"),
+        ("UnauthorizedOperation", "failed", "ec2:CreateDefaultSubnet was denied"),
     ],
 )
 def test_a_zone_that_refuses_a_default_subnet_is_skipped_and_named_while_the_others_are_repaired(

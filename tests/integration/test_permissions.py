@@ -86,21 +86,26 @@ def assert_allowed(function: str, calls: set[str]) -> None:
     assert not missing, f"{function} calls {missing} but template.yaml does not allow them"
 
 
+def ledger_table() -> None:
+    """The ledger table, as template.yaml declares its keys."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="ledger",
+        AttributeDefinitions=[
+            {"AttributeName": "resource", "AttributeType": "S"},
+            {"AttributeName": "at", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "resource", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
 @pytest.fixture
 def account() -> Iterator[dict[str, Any]]:
     with mock_aws():
         client = {name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch")}
         make_default_vpc_work(client["ec2"])
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName="ledger",
-            AttributeDefinitions=[
-                {"AttributeName": "resource", "AttributeType": "S"},
-                {"AttributeName": "at", "AttributeType": "S"},
-            ],
-            KeySchema=[{"AttributeName": "resource", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        ledger_table()
         yield {**client, "topology": build_topology(client["ec2"])}
 
 
@@ -161,6 +166,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
 
 def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
     delete_default_vpc(ec2)
+    ledger_table()
     with counting() as counter:
         (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS), own_account=ACCOUNT)
     calls = set(counter.calls)
