@@ -413,5 +413,6 @@ def remediate_workload(
     except AccessDeniedError as exc:
         report = denied_report(case, exc)
     if audit_compliant or report.outcome is not Outcome.COMPLIANT:
-        services.ledger.record(report, case.now, workload.history_key)
+        # Read the clock again: the decision is recorded after the intent the write was preceded by.
+        services.ledger.record(report, services.clock(), workload.history_key)
     return report
