@@ -28,6 +28,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     lambda_function,
 )
 from vpc_remediator.remediation.entry import (
+    Home,
     on_default_vpc_event,
     on_nat_gateway_event,
     on_placement_event,
@@ -118,7 +119,7 @@ def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
     delete_gateway(account["ec2"])
     scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
     with counting() as counter:
-        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False, own_account=ACCOUNT).reports
+        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False, home=Home(ACCOUNT)).reports
     calls = set(counter.calls)
     assert reports[0].details.counts["ecs-service"] == {"remediated": 1}
     assert {"ecs:ListClusters", "lambda:ListFunctions", "ecs:UpdateService", "ec2:AttachInternetGateway"} <= calls
@@ -151,7 +152,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
         outcomes = [
             report.outcome.value
             for event in events
-            for report in on_placement_event(event, regions(SETTINGS), own_account=ACCOUNT)
+            for report in on_placement_event(event, regions(SETTINGS), home=Home(ACCOUNT))
         ]
     calls = set(counter.calls)
     assert outcomes == ["remediated", "remediated", "remediated"]
@@ -162,7 +163,7 @@ def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> No
 def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
     delete_default_vpc(ec2)
     with counting() as counter:
-        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS), own_account=ACCOUNT)
+        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS), home=Home(ACCOUNT))
     calls = set(counter.calls)
     assert report.outcome.value == "remediated"
     assert_allowed("DefaultVpcFunction", calls)
@@ -171,7 +172,7 @@ def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> No
 def test_the_nat_gateway_report_is_allowed_every_call_it_makes(ec2: Any) -> None:
     gateway = created_nat(ec2)
     with counting() as counter:
-        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS), own_account=ACCOUNT)
+        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS), home=Home(ACCOUNT))
     calls = set(counter.calls)
     assert report.kind == "nat-gateway"
     assert calls, "the report reads the gateway's VPC"
