@@ -177,11 +177,15 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = H
     return [describe_nat_gateway(facts, stamp, region.network_reader())]
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at each call, not bound once: a test can make the waits instant
+
+
 def find_workload(
     adapter: WorkloadAdapter,
     ref: WorkloadRef,
     delays: Sequence[float] = NOT_FOUND_DELAYS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = _sleep,
 ) -> Workload:
     """Load a workload, trying again after each delay while it is not found (eventual consistency)."""
     for delay in delays:
@@ -196,7 +200,7 @@ def on_placement_event(
     event: dict[str, Any],
     regions: Regions,
     delays: Sequence[float] = NOT_FOUND_DELAYS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = _sleep,
     home: Home = Home(),
 ) -> list[Report]:
     """PlacementFunction: one report per workload the call placed."""
