@@ -163,3 +163,46 @@ def test_a_duplicate_delivered_while_the_first_is_handled_ends_quietly(monkeypat
     assert duplicate == []
     (report,) = first[0]  # the first delivery reports
     assert report["outcome"] == "compliant"
+
+
+def replaced(name: str, path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    event = copy.deepcopy(sample(name))
+    target: Any = event
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return event
+
+
+# Identifiers in the record go into AWS calls as they are: anything but text is malformed, never an AWS refusal
+# (ParamValidationError, or a "Malformed" error code) that Lambda would retry in vain. Found by the property tests.
+WRONG_IDENTIFIERS = {
+    "service's clusterArn": (
+        "placement",
+        "ecs/CreateService",
+        ("detail", "responseElements", "service", "clusterArn"),
+        1,
+    ),
+    "task's taskArn": ("placement", "ecs/RunTask", ("detail", "responseElements", "tasks", 0, "taskArn"), {"a": 1}),
+    "task's subnets": (
+        "placement",
+        "ecs/RunTask",
+        ("detail", "requestParameters", "networkConfiguration", "awsvpcConfiguration", "subnets"),
+        [1],
+    ),
+    "gateway's subnetId": (
+        "nat-gateway",
+        "ec2/CreateNatGateway",
+        ("detail", "responseElements", "CreateNatGatewayResponse", "natGateway", "subnetId"),
+        ["subnet-1"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_IDENTIFIERS)
+def test_an_identifier_that_is_not_text_is_a_malformed_event(ec2: Any, case: str) -> None:
+    function, name, path, value = WRONG_IDENTIFIERS[case]
+    (report,) = invoke(HANDLERS[function][0], replaced(name, path, value))
+    assert report["outcome"] == "ignored"
+    assert report["reason"].startswith("malformed event, not retried:")
+    assert "not text" in report["reason"] or "not a list of text" in report["reason"]
