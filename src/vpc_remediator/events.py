@@ -56,6 +56,8 @@ class Trigger:
     error_message: str | None = None
     actor: str | None = None
     role_name: str | None = None
+    # The ARN of the role whose session made the call (CloudTrail's sessionIssuer.arn, with the role's path).
+    role_arn: str | None = None
     invoked_by: str | None = None
     request: Mapping[str, Any] = field(default_factory=dict)
     response: Mapping[str, Any] = field(default_factory=dict)
@@ -71,11 +73,16 @@ class Trigger:
         return self.error_code is not None
 
     def is_own_call(self, stack_name: str) -> bool:
-        """Made by one of the stack's roles, whose names all start with '<stack name>-' (loop guard)."""
-        prefix = f"{stack_name}-"
-        if self.role_name is not None and self.role_name.startswith(prefix):
-            return True
-        return self.actor is not None and f":assumed-role/{prefix}" in self.actor
+        """Made by one of the stack's roles: a role of this account under the path /vpc-remediator/<stack name>/
+        (the template's RolePath), as the rules' loop guard says. Not a name prefix: CloudFormation cuts long stack
+        names short in the names it generates, and another stack's roles may share a prefix."""
+        parts = (self.role_arn or "").split(":", 5)
+        return (
+            len(parts) == 6
+            and parts[2] == "iam"
+            and parts[4] == self.account
+            and parts[5].startswith(f"role/vpc-remediator/{stack_name}/")
+        )
 
 
 # Deeper than any CloudTrail record (an ECS task definition is about ten levels): deeper is malformed or hostile, and
@@ -90,6 +97,8 @@ class _Model(BaseModel):
 
 class _SessionIssuer(_Model):
     user_name: str | None = Field(None, alias="userName")
+    # The role's ARN, with its path: the loop guard knows the stack's roles by it.
+    arn: str | None = None
 
 
 class _SessionContext(_Model):
@@ -229,6 +238,7 @@ def parse_event(event: Any) -> Trigger:
         error_message=detail.error_message,
         actor=(identity.arn or identity.invoked_by or identity.principal_id) if identity else None,
         role_name=issuer.user_name if issuer else None,
+        role_arn=issuer.arn if issuer else None,
         invoked_by=(identity.invoked_by if identity else None) or detail.invoked_by,
         request=detail.request_parameters or {},
         response=detail.response_elements or {},
