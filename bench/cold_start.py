@@ -11,8 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from bench.cli_imports import built_functions
+from vpc_remediator.cli.interpreters import host_overlay
 
 BUILD = Path(".aws-sam/build")
+
+
+def importable_here(python_path: str, python: str) -> str:
+    """The build's PYTHONPATH with, first, this machine's builds of its arm64-only extensions (pydantic-core)."""
+    version = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    overlay = host_overlay(BUILD, version)
+    return os.pathsep.join(filter(None, [overlay, python_path]))
+
+
 WORK = Path("bench/.work")
 # The reference, pinned so that reruns compare like with like.
 CUSTODIAN = "c7n==0.9.53"
@@ -111,7 +123,7 @@ def measure(python: str, repeat: int) -> dict[str, Any]:
     }
     results: dict[str, Any] = {}
     for function in built_functions(BUILD):
-        env = {**base_env, "PYTHONPATH": function.python_path}
+        env = {**base_env, "PYTHONPATH": importable_here(function.python_path, python)}
         # -S: only the build output and the layer, as in Lambda; no site-packages of this machine.
         results[function.name] = _runs([python, "-S", "-c", OURS, function.handler], env, repeat)
     WORK.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,15 @@ import yaml
 
 from bench import events_bench
 from bench.cli_imports import LocalReceiver, built_functions, load_sample, make_default_vpc_work
-from bench.cold_start import BUILD, CUSTODIAN, CUSTODIAN_POLICY, PEAK_RSS_SOURCE, WORK, custodian_python
+from bench.cold_start import (
+    BUILD,
+    CUSTODIAN,
+    CUSTODIAN_POLICY,
+    PEAK_RSS_SOURCE,
+    WORK,
+    custodian_python,
+    importable_here,
+)
 from bench.deployed import Deployment
 from bench.events_bench import Account
 from bench.moto_server import REGION, MotoServer
@@ -187,9 +195,9 @@ def _subjects(python: str) -> list[Subject]:
                 function.name,
                 python,
                 function.handler,
-                function.python_path,
+                importable_here(function.python_path, python),
                 # Lambda runs the handler in its code directory (/var/task).
-                Path(function.python_path.split(os.pathsep)[0]),
+                Path(function.python_path.split(os.pathsep)[0]),  # the function's own directory, not the overlay
                 FIRST_EVENTS[function.name],
                 lambda deployment, name=function.name: deployment.environment(name),
             )

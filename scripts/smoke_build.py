@@ -8,11 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from vpc_remediator.cli.interpreters import find_python
+from vpc_remediator.cli.interpreters import find_python, host_overlay
 from vpc_remediator.cli.template import built_functions
 
 BUILD = Path(".aws-sam/build")
-
 IMPORT_HANDLER = """
 import importlib, sys
 module, _, attribute = sys.argv[1].rpartition(".")
@@ -38,9 +37,10 @@ def main() -> int:
         "PYTHONDONTWRITEBYTECODE": "1",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
+    overlay = host_overlay(BUILD, version)
     failures = 0
     for function in built_functions(BUILD):
-        env["PYTHONPATH"] = function.python_path
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [overlay, function.python_path]))
         result = subprocess.run(
             [python, "-S", "-c", IMPORT_HANDLER, function.handler], env=env, capture_output=True, text=True, check=False
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from vpc_remediator.remediation.delivery import DeliveryLog, MemoryDeliveryLog
 from vpc_remediator.remediation.ports import Ledger, MemoryLedger, PlacementServices
 from vpc_remediator.settings import Settings, get_settings
 from vpc_remediator.workloads import registry
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from vpc_remediator.aws.ec2 import DefaultVpcAdapter
     from vpc_remediator.aws.network import NetworkReader
     from vpc_remediator.aws.reports_queue import ReportQueue
+    from vpc_remediator.remediation.notifier import NotifierPorts
 
 
 @dataclass
@@ -135,6 +137,33 @@ def reset() -> None:
     """Forget every client, region and the memory ledger (tests start each case afresh; the CLI between runs)."""
     _region.cache_clear()
     _MEMORY_LEDGER[0] = MemoryLedger()
+    _MEMORY_DELIVERY_LOG[0] = MemoryDeliveryLog()
+
+
+# Which reports this process posted to Slack, where no ledger table keeps it (local runs).
+_MEMORY_DELIVERY_LOG = [MemoryDeliveryLog()]
+
+
+def delivery_log() -> DeliveryLog:
+    """The notifier's delivery log: in the ledger table (its own key prefix) when configured, else in memory."""
+    table = get_settings().ledger_table
+    if not table:
+        return _MEMORY_DELIVERY_LOG[0]
+    from vpc_remediator.aws.delivery_log import DynamoDbDeliveryLog  # noqa: PLC0415
+
+    return DynamoDbDeliveryLog(region_for().clients.dynamodb(), table)
+
+
+def notifier_ports() -> NotifierPorts:
+    """The Slack webhook, the delivery log, and the reports dead-letter queue for records that are not reports."""
+    from vpc_remediator.remediation.notifier import NotifierPorts  # noqa: PLC0415
+
+    url = get_settings().reports_dead_letter_queue_url
+    if url is None:
+        return NotifierPorts(webhook_url, delivery_log())
+    from vpc_remediator.aws.reports_queue import DeadLetters  # noqa: PLC0415
+
+    return NotifierPorts(webhook_url, delivery_log(), DeadLetters(region_for().clients.sqs(), url).keep)
 
 
 def reports_queue(url: str) -> ReportQueue:

@@ -1,10 +1,13 @@
-"""EventBridge event → typed Trigger, and the table of CloudTrail calls each function reacts to."""
+"""EventBridge event → typed Trigger (checked by Powertools' parser), and the CloudTrail calls each function handles."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from aws_lambda_powertools.utilities.parser import BaseModel, Field, ValidationError, parse
+from pydantic import ConfigDict
 
 from vpc_remediator.domain.errors import InvalidEventError
 from vpc_remediator.domain.workload import WorkloadRef
@@ -61,6 +64,8 @@ class Trigger:
     detail: Mapping[str, Any] = field(default_factory=dict)
     # CloudTrail left requestParameters out (too large: marked omitted) or recorded them as null.
     request_omitted: bool = False
+    # A CloudFormation stack status change's new status.
+    stack_status: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -80,66 +85,172 @@ class Trigger:
         )
 
 
-# The fields the rules compare as text: another type is a malformed (or forged) event, not a call to act on.
-_TEXT_FIELDS = ("eventID", "eventSource", "eventName", "errorCode", "errorMessage")
+# Deeper than any CloudTrail record (an ECS task definition is about ten levels): deeper is malformed or hostile, and
+# Python's own recursion (copying, hashing, logging the event) would fail on it before any rule could run.
+MAX_DEPTH = 64
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+class _Model(BaseModel):
+    # Strict: a number where text belongs is a malformed (or forged) event, never coerced. Unknown fields are ignored.
+    model_config = ConfigDict(strict=True, populate_by_name=True, frozen=True)
 
 
-def _is_omitted(detail: Mapping[str, Any]) -> bool:
+class _SessionIssuer(_Model):
+    user_name: str | None = Field(None, alias="userName")
+    # The role's ARN, with its path: the loop guard knows the stack's roles by it.
+    arn: str | None = None
+
+
+class _SessionContext(_Model):
+    session_issuer: _SessionIssuer | None = Field(None, alias="sessionIssuer")
+
+
+class _UserIdentity(_Model):
+    arn: str | None = None
+    invoked_by: str | None = Field(None, alias="invokedBy")
+    principal_id: str | None = Field(None, alias="principalId")
+    session_context: _SessionContext | None = Field(None, alias="sessionContext")
+
+
+class CloudTrailDetail(_Model):
+    """The fields of a CloudTrail record ("AWS API Call via CloudTrail") that the rules read, and nothing else."""
+
+    event_id: str | None = Field(None, alias="eventID")
+    event_source: str | None = Field(None, alias="eventSource")
+    event_name: str = Field(alias="eventName", min_length=1)
+    event_time: str | None = Field(None, alias="eventTime")
+    error_code: str | None = Field(None, alias="errorCode")
+    error_message: str | None = Field(None, alias="errorMessage")
+    invoked_by: str | None = Field(None, alias="invokedBy")
+    user_identity: _UserIdentity | None = Field(None, alias="userIdentity")
+    # Kept as they are: each workload kind reads its own call's fields (workloads/), defensively.
+    request_parameters: dict[str, Any] | None = Field(None, alias="requestParameters")
+    response_elements: dict[str, Any] | None = Field(None, alias="responseElements")
+    omitted: bool | str | None = None
+
+
+class _StatusDetails(_Model):
+    status: str | None = None
+
+
+class OtherDetail(_Model):
+    """The fields read from other events' details: a stack's status; a sweep reads its continuation's own fields."""
+
+    event_id: str | None = Field(None, alias="eventID")
+    event_time: str | None = Field(None, alias="eventTime")
+    status_details: _StatusDetails | None = Field(None, alias="status-details")
+
+
+class EventBridgeEvent(_Model):
+    """The envelope fields the functions read; `detail` is checked by the model of its detail-type."""
+
+    id: str = Field(min_length=1)
+    source: str
+    detail_type: str = Field(alias="detail-type")
+    account: str
+    region: str
+    time: str | None = None
+    detail: dict[str, Any]
+
+
+def nesting_depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply objects and arrays nest in `value`, counted without recursion and only up to `limit` + 1."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, Mapping) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _problem(exc: ValidationError, prefix: str = "") -> str:
+    """Pydantic's complaints as `missing a, b; where: what` (never the values: the event may carry anything)."""
+    errors = exc.errors(include_url=False, include_input=False)
+    where = [prefix + ".".join(str(part) for part in error["loc"]) for error in errors]
+    missing = [name for name, error in zip(where, errors, strict=True) if error["type"] == "missing"]
+    wrong = [f"{name}: {error['msg']}" for name, error in zip(where, errors, strict=True) if error["type"] != "missing"]
+    problems = ([f"missing {', '.join(missing)}"] if missing else []) + wrong[:3]
+    more = len(wrong) - 3
+    return "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _is_omitted(detail: CloudTrailDetail) -> bool:
     # CloudTrail truncates a field larger than its maximum size and marks it "omitted": true.
-    request = detail.get("requestParameters")
-    marks = (_mapping(request).get("omitted"), detail.get("omitted"))
+    request = detail.request_parameters
+    marks = ((request or {}).get("omitted"), detail.omitted)
     return request is None or any(mark in (True, "true") for mark in marks)
+
+
+def _envelope(event: Any) -> EventBridgeEvent:
+    if not isinstance(event, Mapping):
+        raise InvalidEventError("an EventBridge event must be a JSON object")
+    if nesting_depth(event) > MAX_DEPTH:
+        raise InvalidEventError(f"the event nests objects or arrays more than {MAX_DEPTH} levels deep")
+    try:
+        return parse(event=dict(event), model=EventBridgeEvent)
+    except ValidationError as exc:
+        raise InvalidEventError(f"not an EventBridge event: {_problem(exc)}") from exc
 
 
 def parse_event(event: Any) -> Trigger:
     """Validate an EventBridge event and extract its Trigger; raise InvalidEventError naming what is wrong."""
-    if not isinstance(event, Mapping):
-        raise InvalidEventError("an EventBridge event must be a JSON object")
-    missing = [key for key in ("id", "source", "detail-type", "account", "region", "detail") if key not in event]
-    if missing:
-        raise InvalidEventError(f"not an EventBridge event: missing {', '.join(missing)}")
-    detail = event["detail"]
-    if not isinstance(detail, Mapping):
-        raise InvalidEventError("not an EventBridge event: 'detail' must be an object")
-    identity = _mapping(detail.get("userIdentity"))
-    issuer = _mapping(_mapping(identity.get("sessionContext")).get("sessionIssuer"))
-    is_cloudtrail = event["detail-type"] == CLOUDTRAIL_DETAIL_TYPE
-    if is_cloudtrail and not detail.get("eventName"):
-        raise InvalidEventError("CloudTrail event without detail.eventName")
-    wrong = [key for key in _TEXT_FIELDS if detail.get(key) is not None and not isinstance(detail[key], str)]
-    if wrong:
-        raise InvalidEventError(f"not a CloudTrail record: detail.{', detail.'.join(wrong)} must be text")
+    envelope = _envelope(event)
+    if envelope.detail_type != CLOUDTRAIL_DETAIL_TYPE:
+        try:
+            other = parse(event=envelope.detail, model=OtherDetail)
+        except ValidationError as exc:
+            raise InvalidEventError(f"not a valid event: {_problem(exc, 'detail.')}") from exc
+        return Trigger(
+            # EventBridge's id for events other than CloudTrail's (stack status, schedules, continuations).
+            event_id=other.event_id or envelope.id,
+            source=envelope.source,
+            detail_type=envelope.detail_type,
+            account=envelope.account,
+            region=envelope.region,
+            time=envelope.time or other.event_time or "",
+            detail=envelope.detail,
+            stack_status=other.status_details.status if other.status_details else None,
+        )
+    try:
+        detail = parse(event=envelope.detail, model=CloudTrailDetail)
+    except ValidationError as exc:
+        raise InvalidEventError(f"not a CloudTrail record: {_problem(exc, 'detail.')}") from exc
+    identity = detail.user_identity
+    context = identity.session_context if identity else None
+    issuer = context.session_issuer if context else None
     return Trigger(
-        # CloudTrail's eventID survives re-delivery; EventBridge's id is the fallback for other events.
-        event_id=str(detail.get("eventID") or event["id"]),
-        source=str(event["source"]),
-        detail_type=str(event["detail-type"]),
-        account=str(event["account"]),
-        region=str(event["region"]),
-        time=str(event.get("time") or detail.get("eventTime") or ""),
-        event_source=detail.get("eventSource"),
-        event_name=detail.get("eventName"),
-        error_code=detail.get("errorCode"),
-        error_message=detail.get("errorMessage"),
-        actor=identity.get("arn") or identity.get("invokedBy") or identity.get("principalId"),
-        role_name=issuer.get("userName"),
-        role_arn=issuer.get("arn") if isinstance(issuer.get("arn"), str) else None,
-        invoked_by=identity.get("invokedBy") or detail.get("invokedBy"),
-        request=_mapping(detail.get("requestParameters")),
-        response=_mapping(detail.get("responseElements")),
-        detail=detail,
-        request_omitted=is_cloudtrail and _is_omitted(detail),
+        # CloudTrail's eventID survives re-delivery; EventBridge's id is the fallback.
+        event_id=detail.event_id or envelope.id,
+        source=envelope.source,
+        detail_type=envelope.detail_type,
+        account=envelope.account,
+        region=envelope.region,
+        time=envelope.time or detail.event_time or "",
+        event_source=detail.event_source,
+        event_name=detail.event_name,
+        error_code=detail.error_code,
+        error_message=detail.error_message,
+        actor=(identity.arn or identity.invoked_by or identity.principal_id) if identity else None,
+        role_name=issuer.user_name if issuer else None,
+        role_arn=issuer.arn if issuer else None,
+        invoked_by=(identity.invoked_by if identity else None) or detail.invoked_by,
+        request=detail.request_parameters or {},
+        response=detail.response_elements or {},
+        detail=envelope.detail,
+        request_omitted=_is_omitted(detail),
     )
 
 
 def default_vpc_relevance(trigger: Trigger) -> str | None:
     """Why this trigger calls for a default-VPC check, or None when it does not."""
     if trigger.detail_type == STACK_STATUS_DETAIL_TYPE:
-        status = _mapping(trigger.detail.get("status-details")).get("status")
+        status = trigger.stack_status
         return f"the stack reached {status}" if status else None
     if trigger.detail_type != CLOUDTRAIL_DETAIL_TYPE:
         return None

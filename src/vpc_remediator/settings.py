@@ -25,6 +25,8 @@ class Settings:
     # Not set locally (the CLI, tests): there Powertools' own POWERTOOLS_IDEMPOTENCY_DISABLED turns idempotency off.
     idempotency_table: str | None = None
     reports_queue_url: str | None = None
+    # The notifier sends a record that can never become a message here at once (NotifierFunction only).
+    reports_dead_letter_queue_url: str | None = None
     slack_webhook_secret_arn: str | None = None
     slack_quiet_outcomes: frozenset[str] = frozenset({"compliant", "ignored"})
     # Workload placement (PlacementFunction).
@@ -132,6 +134,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         dry_run=_flag(env, "DRY_RUN", "DryRun", default=False),
         idempotency_table=env.get("IDEMPOTENCY_TABLE") or None,
         reports_queue_url=env.get("REPORTS_QUEUE_URL", "").strip() or None,
+        reports_dead_letter_queue_url=env.get("REPORTS_DEAD_LETTER_QUEUE_URL", "").strip() or None,
         slack_webhook_secret_arn=_secret_arn(env, "SLACK_WEBHOOK_SECRET_ARN", "SlackWebhookSecretArn"),
         slack_quiet_outcomes=_outcomes(
             env, "SLACK_QUIET_OUTCOMES", "SlackQuietOutcomes", frozenset({"compliant", "ignored"})

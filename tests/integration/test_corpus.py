@@ -48,6 +48,9 @@ def test_each_real_shape_gets_its_outcome_through_the_rules_and_the_handler(ec2:
     event = load_sample(name)
     (rule,) = Router.from_template(TEMPLATE, "vpc-remediator").matching(event)
     handler = importlib.import_module(f"vpc_remediator.handlers.{HANDLERS[rule.function]}").lambda_handler
-    (report,) = handler(event, LocalContext(rule.function))
+    # The function deployed where the event happened: a function acts on its own region and account only.
+    partition = "aws-cn" if event["region"].startswith("cn-") else "aws"
+    arn = f"arn:{partition}:lambda:{event['region']}:{event['account']}:function:vpc-remediator-{rule.function}-1"
+    (report,) = handler(event, LocalContext(rule.function, invoked_function_arn=arn))
     assert report["outcome"] == outcome, report["reason"]
     assert words in f"{report['resource']} {report['reason']}"

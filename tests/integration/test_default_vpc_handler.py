@@ -23,10 +23,11 @@ from vpc_remediator.devkit.scenarios.default_vpc import (
 )
 from vpc_remediator.domain.errors import ConfigurationError
 from vpc_remediator.handlers.default_vpc import lambda_handler
-from vpc_remediator.remediation.entry import on_default_vpc_event
+from vpc_remediator.remediation.entry import Home, on_default_vpc_event
 from vpc_remediator.settings import Settings, get_settings
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
+CN_FUNCTION_ARN = "arn:aws-cn:lambda:cn-north-1:123456789012:function:vpc-remediator-DefaultVpcFunction-1"
 
 
 def sample(name: str) -> dict[str, Any]:
@@ -127,7 +128,7 @@ def test_an_scp_that_forbids_default_vpcs_gives_a_blocked_report_not_a_retry() -
             # The account a Lambda reads from its own ARN: no STS call to stub.
             sample("ec2/DeleteVpc"),
             regions(Settings(stack_name="vpc-remediator"), ec2=client),
-            own_account="123456789012",
+            home=Home("123456789012"),
         )
     assert report.outcome == "blocked"
     assert "service control policy" in report.reason
@@ -251,6 +252,7 @@ def test_auto_scalings_validation_error_for_a_missing_default_vpc_recreates_it(e
 
 
 def test_an_event_from_the_china_partition_gets_reports_with_its_arns(ec2: Any) -> None:
-    (report,) = invoke(sample("ec2/DeleteVpc_aws_cn"))
+    context = LocalContext("DefaultVpcFunction", invoked_function_arn=CN_FUNCTION_ARN)
+    (report,) = lambda_handler(sample("ec2/DeleteVpc_aws_cn"), context)
     assert report["region"] == "cn-north-1"
     assert report["resource"].startswith("arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-")

@@ -48,7 +48,7 @@ from vpc_remediator.devkit.scenarios.placement import (
 from vpc_remediator.domain.errors import AwsCallError
 from vpc_remediator.handlers import _runtime
 from vpc_remediator.handlers._runtime import report_queue
-from vpc_remediator.remediation.entry import on_placement_event
+from vpc_remediator.remediation.entry import Home, on_placement_event
 from vpc_remediator.settings import Settings, get_settings
 
 TEMPLATE = load_template(Path(__file__).resolve().parents[2] / "template.yaml")
@@ -349,7 +349,7 @@ def corpus_case(name: str, client: dict[str, Any], counter: Any) -> list[str]:
     )
     preset = {service: stubbed_client for service, (stubbed_client, _) in stubbed.items()}
     settings = Settings(stack_name="vpc-remediator", ledger_table="ledger")
-    reports = on_placement_event(event, regions(settings, **preset), own_account=ACCOUNT)
+    reports = on_placement_event(event, regions(settings, **preset), home=Home(ACCOUNT))
     return [report.outcome.value for report in reports]
 
 
@@ -462,8 +462,15 @@ def test_the_notifier_calls_exactly_what_it_is_granted(
             "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:reports",
             "awsRegion": REGION,
         }
+        dead_letters = boto3.client("sqs", region_name=REGION).create_queue(QueueName="dead-letters")["QueueUrl"]
+        monkeypatch.setenv("REPORTS_DEAD_LETTER_QUEUE_URL", dead_letters)
+        get_settings.cache_clear()
+        unreadable = {**record, "messageId": "message-2", "body": "not a report"}
         with counting() as counter:
-            response = run("NotifierFunction", notifier.lambda_handler, {"Records": [record]})
-    assert response == {"batchItemFailures": []}
-    assert receiver.received
+            response = run("NotifierFunction", notifier.lambda_handler, {"Records": [record, unreadable]})
+            # SQS delivers the report again: the delivery log says it was posted (a claim refused, then read).
+            again = run("NotifierFunction", notifier.lambda_handler, {"Records": [record]})
+    assert response == again == {"batchItemFailures": []}
+    assert len(receiver.received) == 1
+    assert {"sqs:SendMessage", "dynamodb:PutItem", "dynamodb:GetItem"} <= set(counter.calls)
     assert_calls_match_grants("NotifierFunction", set(counter.calls))

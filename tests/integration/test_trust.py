@@ -17,6 +17,7 @@ from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc
 from vpc_remediator.remediation.entry import (
     CONTINUATION_SOURCE,
     MAX_CONTINUATIONS,
+    Home,
     on_default_vpc_event,
     on_nat_gateway_event,
     on_placement_event,
@@ -82,7 +83,7 @@ def test_an_event_from_another_account_is_ignored(ec2: Any, handle: Any) -> None
 
 def test_the_account_comes_from_the_functions_own_arn_without_a_call(ec2: Any) -> None:
     with counting() as counter:
-        (report,) = on_placement_event(load_sample("ecs/CreateService"), regions(SETTINGS), own_account="111111111111")
+        (report,) = on_placement_event(load_sample("ecs/CreateService"), regions(SETTINGS), home=Home("111111111111"))
     assert report.outcome.value == "ignored"
     assert "not this stack's account 111111111111" in report.reason
     assert "sts:GetCallerIdentity" not in counter.calls

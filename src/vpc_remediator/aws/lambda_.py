@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, WaiterError
+from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
-from vpc_remediator.aws.errors import error_code, translated
+from vpc_remediator.aws.errors import botocore_error, error_code, translated
 from vpc_remediator.domain.errors import AwsCallError
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Action
@@ -114,6 +114,8 @@ class LambdaAdapter:
                 if error_code(exc) != "ResourceConflictException" or self._clock() >= deadline:
                     with translated(action.api):
                         raise
+            except BotoCoreError as exc:  # a timeout or lost connection: classified, never raw
+                raise botocore_error(action.api, exc) from exc
             self._wait_until_free(workload.arn, deadline)
         failed = self._wait(workload.arn, "updated", deadline)
         if failed:
@@ -135,7 +137,7 @@ class LambdaAdapter:
         waiter = self._lambda.get_waiter("function_active" if until == "active" else "function_updated")
         try:
             waiter.wait(FunctionName=name, WaiterConfig=config)
-        except WaiterError as exc:
+        except WaiterError as exc:  # before BotoCoreError, its base: the function's own state decides
             last: dict[str, Any] = dict(exc.last_response or {})
             found: dict[str, Any] = last
             if found.get("State") == "Failed" or found.get("LastUpdateStatus") == "Failed":
@@ -144,4 +146,6 @@ class LambdaAdapter:
             if "Error" in last:
                 raise AwsCallError(f"lambda:GetFunctionConfiguration failed while waiting for {name}: {exc}") from exc
             # Still in progress at the deadline: the change is made; the read after it shows where it stands.
+        except BotoCoreError as exc:
+            raise botocore_error("lambda:GetFunction", exc) from exc
         return None

@@ -1,4 +1,9 @@
-"""The reports queue: every function sends its reports here, the notifier reads them in batches."""
+"""The reports queue: every function sends its reports here, the notifier reads them in batches.
+
+The queue is a standard one: a SendMessageBatch that botocore retries after a read timeout may queue a report twice
+(SQS had taken it, the answer was lost). That is harmless: every report has a stable id, and the notifier posts each id
+once (its delivery log). A FIFO queue's deduplication would add nothing but its 5-minute window and its limits.
+"""
 
 from __future__ import annotations
 
@@ -55,3 +60,20 @@ class ReportQueue:
         with translated("sqs:SendMessageBatch"):
             response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
         return [f"{item.get('Code')}: {item.get('Message', '')}" for item in response.get("Failed", [])]
+
+
+class DeadLetters:
+    """The notifier's way to the reports dead-letter queue for a record that can never become a message."""
+
+    def __init__(self, sqs: SQSClient, queue_url: str) -> None:
+        self._sqs = sqs
+        self._url = queue_url
+
+    def keep(self, body: str, why: str) -> None:
+        """Send the record's body as it came, with why it was set aside (raises a domain error when SQS refuses)."""
+        with translated("sqs:SendMessage"):
+            self._sqs.send_message(
+                QueueUrl=self._url,
+                MessageBody=body or "(empty)",
+                MessageAttributes={"why": {"DataType": "String", "StringValue": why[:1000] or "unknown"}},
+            )

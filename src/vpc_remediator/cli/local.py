@@ -16,6 +16,7 @@ from typing import Any
 
 from vpc_remediator import bootstrap
 from vpc_remediator.cli.router import Router
+from vpc_remediator.domain.errors import InvalidEventError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.events import parse_event
 from vpc_remediator.remediation.context import ReportStamp
@@ -110,9 +111,24 @@ def invoke(handler_path: str, function_name: str, event: Mapping[str, Any]) -> l
     return list(result or [])
 
 
+def check_region(event_region: str) -> None:
+    """The functions act on their own region only, here the one of your AWS configuration: say so for another."""
+    own = bootstrap.region_for().region_name()
+    if own is None:
+        raise InvalidEventError(
+            f"the event is for region {event_region}, and no AWS region is configured: set AWS_REGION"
+        )
+    if event_region != own:
+        raise InvalidEventError(
+            f"the event is for region {event_region}, not {own} (your AWS configuration's): each region has its own "
+            f"stack, run with AWS_REGION={event_region}"
+        )
+
+
 def handle_event(router: Router, event: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Route one event through the template's rules and run every matching function's handler."""
     trigger = parse_event(event)
+    check_region(trigger.region)
     rules = router.matching(event)
     if not rules:
         stamp = ReportStamp.from_trigger(trigger)

@@ -48,11 +48,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_event(path: Path) -> dict[str, object]:
+    """The event in a file, or InvalidEventError naming the file and its problem in one line."""
     try:
-        event = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise InvalidEventError(f"{path}: cannot read it: {exc.strerror}") from exc
-    except json.JSONDecodeError as exc:
+    except UnicodeDecodeError as exc:
+        raise InvalidEventError(
+            f"{path}: not UTF-8 text (at byte {exc.start}): an event file is JSON in UTF-8"
+        ) from exc
+    try:
+        event = json.loads(text)
+    except RecursionError as exc:
+        raise InvalidEventError(f"{path}: nested too deeply to be an EventBridge event") from exc
+    except ValueError as exc:  # json.JSONDecodeError, and numbers too long to convert
         raise InvalidEventError(f"{path}: not JSON: {exc}") from exc
     if not isinstance(event, dict):
         raise InvalidEventError(f"{path}: not an EventBridge event: a JSON object is expected")

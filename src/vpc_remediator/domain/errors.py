@@ -30,5 +30,9 @@ class AwsCallError(RemediatorError):
     """An unexpected AWS failure: re-raised so Lambda retries and the DLQ keeps the event."""
 
 
+class TransientAwsError(AwsCallError):
+    """A fault that may pass (throttling, a 5xx, a timeout or a lost connection): Lambda's retry may succeed."""
+
+
 class ConcurrentChangeError(RemediatorError):
     """Someone else made the same change meanwhile (another function, a person): read again and re-plan."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -64,6 +66,13 @@ class Report:
     event_name: str | None = None
     event_time: str | None = None
     details: Details = field(default_factory=NoDetails)
+
+    @property
+    def report_id(self) -> str:
+        """A stable id: the same decision about the same resource for the same event has the same id, whichever
+        invocation made it and however often it was queued (the notifier posts each id once)."""
+        key = json.dumps([self.event_id, self.resource, self.kind, self.outcome.value, self.reason])
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: the shape the CLI prints and the Lambda returns."""

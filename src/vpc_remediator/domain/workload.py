@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vpc_remediator.domain.errors import InvalidEventError
+
 
 class EgressRule(StrEnum):
     """The placement rule family of a kind: how its workloads reach the internet without a NAT gateway."""
@@ -123,3 +125,25 @@ class WorkloadRef:
     service: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
     network: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # An event names these, and they go into AWS calls as they are: anything but text is a malformed (or forged)
+        # record, reported as such, never a call AWS refuses again at every retry.
+        names = {"identifier": self.identifier, "cluster": self.cluster, "service": self.service}
+        wrong = [name for name, value in names.items() if value is not None and not isinstance(value, str)]
+        if wrong or not self.identifier:
+            raise InvalidEventError(f"the {self.kind}'s {', '.join(wrong) or 'identifier'} in the event is not text")
+        if self.network is not None:
+            _check_network(self.network)
+
+
+def _check_network(network: Any) -> None:
+    """An awsvpcConfiguration an event carries: subnets and security groups are lists of text."""
+    if not isinstance(network, Mapping):
+        raise InvalidEventError("the event's awsvpcConfiguration is not an object")
+    for key in ("subnets", "securityGroups"):
+        items = network.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise InvalidEventError(f"the event's awsvpcConfiguration.{key} is not a list of text")
+    if not isinstance(network.get("assignPublicIp") or "", str):
+        raise InvalidEventError("the event's awsvpcConfiguration.assignPublicIp is not text")

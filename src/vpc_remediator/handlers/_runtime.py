@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from vpc_remediator.domain.errors import ConfigurationError
+from vpc_remediator.domain.errors import ConfigurationError, InvalidEventError
 from vpc_remediator.domain.report import Report
 from vpc_remediator.observability import logger, metrics, record
 from vpc_remediator.settings import get_settings
@@ -105,6 +105,51 @@ def _no_table() -> BasePersistenceLayer:
         _get_record = _put_record = _update_record = _delete_record = configure  # type: ignore[assignment]
 
     return NoTable()  # type: ignore[no-untyped-call]
+
+
+def _is_in_progress(exc: Exception) -> bool:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (  # noqa: PLC0415  (only on a failure)
+        IdempotencyAlreadyInProgressError,
+    )
+
+    return isinstance(exc, IdempotencyAlreadyInProgressError)
+
+
+def event_function(handler: Handler) -> Handler:
+    """What every EventBridge function does around its use case, outermost first:
+
+    - a malformed event (shape, types, depth) gets one `ignored` report and the handler returns normally: retrying
+      could never help. It is checked before idempotency, which copies and hashes the whole event (a deeply nested
+      one raised RecursionError there).
+    - a duplicate delivery of an event another invocation is handling right now ends quietly, with one log line and no
+      report: the invocation that holds the event reports it, and if it fails, Lambda retries that one (Powertools
+      deletes its record) and the failed-events queue keeps it after the last retry. Raising here would only make
+      Lambda retry the duplicate too, a retry storm that ends as "already done" anyway.
+    """
+    from vpc_remediator.remediation.entry import Home, invalid_event_report, malformed_event_report  # noqa: PLC0415
+
+    guarded = idempotent_on_event_id(handler)
+
+    @functools.wraps(handler)
+    def wrapper(event: dict[str, Any], context: LambdaContext) -> Any:
+        home = Home.of(getattr(context, "invoked_function_arn", None))
+        malformed = malformed_event_report(event, home)
+        if malformed is not None:
+            logger.warning("malformed event ignored", extra={"reason": malformed.reason})
+            return emit_reports([malformed])
+        try:
+            return guarded(event, context)
+        except InvalidEventError as exc:
+            return emit_reports([invalid_event_report(event, exc, home)])
+        except Exception as exc:
+            if not _is_in_progress(exc):
+                raise
+            logger.info(
+                "duplicate delivery ignored: another invocation is handling this event", extra={"why": str(exc)}
+            )
+            return []
+
+    return wrapper
 
 
 def idempotent_on_event_id(handler: Handler) -> Handler:

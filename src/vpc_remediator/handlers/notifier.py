@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vpc_remediator.bootstrap import webhook_url
+from vpc_remediator.bootstrap import notifier_ports
 from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.notifier import notify_batch
 from vpc_remediator.settings import get_settings
@@ -20,5 +20,5 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    """SQS batch → Slack messages; undelivered records go back to the queue (partial batch response)."""
-    return notify_batch(event, get_settings(), webhook_url, context)
+    """SQS batch → Slack messages, each report once; undelivered records go back (partial batch response)."""
+    return notify_batch(event, get_settings(), notifier_ports(), context)

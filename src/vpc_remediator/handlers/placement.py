@@ -8,9 +8,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vpc_remediator.bootstrap import region_for
-from vpc_remediator.handlers._runtime import emit_reports, idempotent_on_event_id
+from vpc_remediator.handlers._runtime import emit_reports, event_function
 from vpc_remediator.observability import logger, metrics
-from vpc_remediator.remediation.entry import arn_account_and_region, on_placement_event
+from vpc_remediator.remediation.entry import Home, on_placement_event
 from vpc_remediator.settings import get_settings
 
 get_settings()  # validate configuration at cold start: a bad parameter fails loudly here
@@ -18,8 +18,7 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
 @metrics.log_metrics
-@idempotent_on_event_id
+@event_function
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
     """EventBridge (a CloudTrail call that placed a workload) → one report per workload."""
-    own_account, _ = arn_account_and_region(context.invoked_function_arn)  # its own account, known without a call
-    return emit_reports(on_placement_event(event, region_for, own_account=own_account))
+    return emit_reports(on_placement_event(event, region_for, home=Home.of(context.invoked_function_arn)))

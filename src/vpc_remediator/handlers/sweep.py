@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vpc_remediator.bootstrap import region_for
-from vpc_remediator.handlers._runtime import emit_reports, idempotent_on_event_id
+from vpc_remediator.handlers._runtime import emit_reports, event_function
 from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.entry import sweep_invocation
 from vpc_remediator.settings import get_settings
@@ -18,7 +18,7 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
 @metrics.log_metrics
-@idempotent_on_event_id
+@event_function
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
     """Scheduled or deploy event (or a continuation) → a summary report plus one per non-compliant resource."""
     reports = sweep_invocation(event, region_for, context.get_remaining_time_in_millis, context.invoked_function_arn)

@@ -258,7 +258,9 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
         # A code block keeps the commands copyable; a very long list is clipped.
         commands = clip(escape("\n".join(undo)), MAX_TEXT - 40)
         blocks.append(_section(f"*Undo* (in this order)\n```{commands}```"))
-    context = f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}`"
+    context = (
+        f"vpc-remediator · {report.kind} · event `{escape(report.event_id or 'none')}` · report `{report.report_id}`"
+    )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
     fitted = _fit(blocks, "more blocks left out: the whole report is in the function's logs")
     return [block.to_dict() for block in fitted]

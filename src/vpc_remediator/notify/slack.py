@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
@@ -16,15 +17,31 @@ from vpc_remediator.notify.blocks import SlackMessage
 
 # Waiting longer than this for Slack's Retry-After would eat the function's time: the messages go back to the queue.
 MAX_RETRY_AFTER_SECONDS = 30
+# A message is started only with this much of the invocation left: one request's timeout (10 s) and its two connection
+# retries, with room to answer. What cannot start in time goes back to the queue, never cut off mid-way.
+MESSAGE_BUDGET_SECONDS = 40.0
+# Seconds left in the invocation (Lambda's context); unbounded where nothing times out.
+TimeLeft = Callable[[], float]
+
+
+def unbounded() -> float:
+    """No deadline (local runs)."""
+    return math.inf
+
+
 _TRANSIENT_STATUSES = (500, 502, 503, 504)
 
 
 class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """Honours a 429's Retry-After (slack_sdk sleeps it), unless Slack asks for a longer wait than `max_wait`."""
+    """Honours a 429's Retry-After (slack_sdk sleeps it), unless Slack asks for a longer wait than `max_wait`, or than
+    the invocation has left once the wait and one more message are counted."""
 
-    def __init__(self, max_retry_count: int = 3, max_wait: float = MAX_RETRY_AFTER_SECONDS) -> None:
+    def __init__(
+        self, max_retry_count: int = 3, max_wait: float = MAX_RETRY_AFTER_SECONDS, time_left: TimeLeft = unbounded
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
+        self.time_left = time_left
 
     def _can_retry(
         self,
@@ -41,7 +58,7 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
             wait = float(values[0] if isinstance(values, list) else values)
         except ValueError:
             return False
-        return wait <= self.max_wait
+        return wait <= min(self.max_wait, self.time_left() - MESSAGE_BUDGET_SECONDS)
 
 
 class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
@@ -58,18 +75,20 @@ class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
         return response is not None and response.status_code in _TRANSIENT_STATUSES
 
 
-def retry_handlers(max_wait: float = MAX_RETRY_AFTER_SECONDS) -> list[RetryHandler]:
+def retry_handlers(max_wait: float = MAX_RETRY_AFTER_SECONDS, time_left: TimeLeft = unbounded) -> list[RetryHandler]:
     """Rate limits (Retry-After), connection errors and transient server errors, each retried a few times."""
     return [
-        BoundedRateLimitRetryHandler(max_retry_count=3, max_wait=max_wait),
+        BoundedRateLimitRetryHandler(max_retry_count=3, max_wait=max_wait, time_left=time_left),
         ConnectionErrorRetryHandler(max_retry_count=2),
         TransientServerErrorRetryHandler(max_retry_count=2),
     ]
 
 
-def webhook_client(url: str, timeout: int = 10, max_wait: float = MAX_RETRY_AFTER_SECONDS) -> WebhookClient:
-    """A webhook client that retries what is worth retrying."""
-    return WebhookClient(url, timeout=timeout, retry_handlers=retry_handlers(max_wait))
+def webhook_client(
+    url: str, timeout: int = 10, max_wait: float = MAX_RETRY_AFTER_SECONDS, time_left: TimeLeft = unbounded
+) -> WebhookClient:
+    """A webhook client that retries what is worth retrying, within the invocation's time."""
+    return WebhookClient(url, timeout=timeout, retry_handlers=retry_handlers(max_wait, time_left))
 
 
 @dataclass
@@ -85,11 +104,14 @@ class DeliveryResult:
         return {index for message, _ in self.failed for index in message.covers}
 
 
-def deliver(messages: Sequence[SlackMessage], client: WebhookClient) -> DeliveryResult:
-    """Post each message; after Slack itself fails (down, unreachable, still rate limited) try no further ones."""
+def deliver(messages: Sequence[SlackMessage], client: WebhookClient, time_left: TimeLeft = unbounded) -> DeliveryResult:
+    """Post each message; after Slack itself fails (down, unreachable, still rate limited) try no further ones, nor
+    any once the invocation's time is nearly up (they go back to the queue)."""
     result = DeliveryResult()
     outage: str | None = None
     for message in messages:
+        if outage is None and time_left() < MESSAGE_BUDGET_SECONDS:
+            outage = "the invocation's time is nearly up"
         if outage is not None:
             result.failed.append((message, f"not tried: {outage}"))
             continue

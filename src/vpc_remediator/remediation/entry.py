@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
+from vpc_remediator.domain.errors import AccessDeniedError, InvalidEventError, ResourceNotFoundError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
 from vpc_remediator.events import OMITTED, Trigger, default_vpc_relevance, parse_event, placement_refs, report_group
@@ -23,11 +23,12 @@ from vpc_remediator.remediation.nat_gateway import KIND as NAT_GATEWAY
 from vpc_remediator.remediation.nat_gateway import created_gateway, describe_nat_gateway, gateway_arn
 from vpc_remediator.remediation.placement import remediate_workload
 from vpc_remediator.remediation.ports import Region
-from vpc_remediator.remediation.sweep import KIND, Cursor, run_sweep, summary_report, sweep_arn
+from vpc_remediator.remediation.sweep import KIND, Cursor, run_sweep, summary_report
 from vpc_remediator.remediation.sweep_phases import build_phases
 from vpc_remediator.workloads.kind import WorkloadAdapter
 
-Regions = Callable[[str], Region]
+# A region by name; None is the function's own (its session's), the only one it acts on.
+Regions = Callable[[str | None], Region]
 
 # A resource is not always visible right after the call that created it: wait this long between tries.
 NOT_FOUND_DELAYS = (1.0, 2.0, 4.0)
@@ -50,49 +51,98 @@ def arn_account_and_region(arn: str | None) -> tuple[str | None, str | None]:
     return parts[4], parts[3] or None
 
 
-def untrusted_report(
-    trigger: Trigger, stamp: ReportStamp, region: Region, own_account: str | None, resource: str, kind: str
-) -> Report | None:
-    """Trust nothing an event says: only AWS's own sources, only this stack's account; anything else is ignored."""
+@dataclass(frozen=True)
+class Home:
+    """The function's own account and region: from its ARN in Lambda (no call), else the credentials' and session's."""
+
+    account: str | None = None
+    region: str | None = None
+
+    @classmethod
+    def of(cls, function_arn: str | None) -> Home:
+        """Home of the function with this ARN (a Lambda context's invoked_function_arn)."""
+        account, region = arn_account_and_region(function_arn)
+        return cls(account, region)
+
+    def resolved(self, region: Region) -> Home:
+        """Both known: what the ARN did not say comes from the Region object (STS, the session's region)."""
+        return Home(self.account or region.account(), self.region or region.region_name())
+
+
+def untrusted_reason(trigger: Trigger, home: Home) -> str | None:
+    """Trust nothing an event says: only AWS's own sources, only this stack's account and region."""
     if not trigger.source.startswith(AWS_SOURCE_PREFIX):
-        reason = (
+        return (
             f"source {trigger.source!r} is not an AWS service: only events AWS itself sends are acted on "
             "(anyone allowed to call PutEvents can send any other), so this one was ignored"
         )
-        return stamp.report(resource, kind, Outcome.IGNORED, reason)
-    own = own_account or region.account()
-    if trigger.account != own:
-        reason = f"the event is from account {trigger.account}, not this stack's account {own}, so it was ignored"
-        return stamp.report(resource, kind, Outcome.IGNORED, reason)
+    if trigger.account != home.account:
+        return (
+            f"the event is from account {trigger.account}, not this stack's account {home.account}, so it was ignored"
+        )
+    if trigger.region != home.region:
+        # A function acts on its own region only: another region has its own stack (and its own rules and rights).
+        return f"the event is for region {trigger.region}, not this function's region {home.region}, so it was ignored"
     return None
+
+
+def refused_report(trigger: Trigger, home: Home, kind: str, reason: str) -> Report:
+    """A refused event's report: about the event, stamped with the function's own account and region."""
+    stamp = replace(ReportStamp.from_trigger(trigger), account=home.account, region=home.region)
+    return stamp.report(f"event/{trigger.event_id}", kind, Outcome.IGNORED, reason)
+
+
+def untrusted_report(trigger: Trigger, home: Home, kind: str) -> Report | None:
+    """The report of an event not from AWS, this account or this region; None when it may be acted on."""
+    reason = untrusted_reason(trigger, home)
+    return None if reason is None else refused_report(trigger, home, kind, reason)
 
 
 def not_ours_report(
     trigger: Trigger,
     stamp: ReportStamp,
-    region: Region,
-    own_account: str | None,
+    home: Home,
+    stack_name: str,
     resource: str,
     kind: str,
     why: str = "never remediate our own calls",
 ) -> Report | None:
-    """The check every event function makes first: an event not from AWS or this account, or a call by the stack's
-    own roles (the loop guard), is ignored whatever it is."""
-    untrusted = untrusted_report(trigger, stamp, region, own_account, resource, kind)
-    if untrusted is not None or not trigger.is_own_call(region.settings.stack_name):
+    """The check every event function makes first: an event not from AWS, this account or region, or a call by the
+    stack's own roles (the loop guard), is ignored whatever it is."""
+    untrusted = untrusted_report(trigger, home, kind)
+    if untrusted is not None or not trigger.is_own_call(stack_name):
         return untrusted
     reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: {why}"
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
 
 
-def on_default_vpc_event(event: dict[str, Any], regions: Regions, own_account: str | None = None) -> list[Report]:
+def invalid_event_report(event: Any, problem: InvalidEventError, home: Home) -> Report:
+    """One `ignored` report for an event that can never be handled (malformed): retrying it could not help."""
+    raw_id = event.get("id") if isinstance(event, dict) else None
+    event_id = raw_id if isinstance(raw_id, str) and raw_id else "unknown"
+    stamp = ReportStamp(event_id, None, home.account, home.region, None, None)
+    return stamp.report(f"event/{event_id}", "event", Outcome.IGNORED, f"malformed event, not retried: {problem}")
+
+
+def malformed_event_report(event: Any, home: Home) -> Report | None:
+    """The report of an event that fails validation (shape, types, depth), or None when it is well formed."""
+    try:
+        parse_event(event)
+    except InvalidEventError as exc:
+        return invalid_event_report(event, exc, home)
+    return None
+
+
+def on_default_vpc_event(event: dict[str, Any], regions: Regions, home: Home = Home()) -> list[Report]:
     """DefaultVpcFunction: ignore what is not ours to fix, else make sure the default VPC works."""
     trigger = parse_event(event)
-    region = regions(trigger.region)
+    # The function's own region, whatever the event names: it is the only one it may change.
+    region = regions(home.region)
+    home = home.resolved(region)
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = default_vpc_arn(stamp, None)
-    ignored = not_ours_report(trigger, stamp, region, own_account, resource, DEFAULT_VPC)
+    ignored = not_ours_report(trigger, stamp, home, settings.stack_name, resource, DEFAULT_VPC)
     if ignored:
         return [ignored]
     why = default_vpc_relevance(trigger)
@@ -106,14 +156,16 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, own_account: s
     return [ensure_default_vpc(region.default_vpc(), stamp, why, settings.dry_run, region.ledger())]
 
 
-def on_nat_gateway_event(event: dict[str, Any], regions: Regions, own_account: str | None = None) -> list[Report]:
+def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = Home()) -> list[Report]:
     """NatGatewayFunction: a successful CreateNatGateway gets a cost report; the gateway is never changed."""
     trigger = parse_event(event)
-    region = regions(trigger.region)
+    region = regions(home.region)
+    home = home.resolved(region)
     stamp = ReportStamp.from_trigger(trigger)
     facts = created_gateway(trigger)
     resource = gateway_arn(stamp, facts["nat_gateway_id"])
-    ignored = not_ours_report(trigger, stamp, region, own_account, resource, NAT_GATEWAY, "not reported")
+    stack_name = region.settings.stack_name
+    ignored = not_ours_report(trigger, stamp, home, stack_name, resource, NAT_GATEWAY, "not reported")
     if ignored:
         return [ignored]
     if trigger.event_name != NAT_GATEWAY_CALL or trigger.failed:
@@ -125,11 +177,15 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions, own_account: s
     return [describe_nat_gateway(facts, stamp, region.network_reader())]
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at each call, not bound once: a test can make the waits instant
+
+
 def find_workload(
     adapter: WorkloadAdapter,
     ref: WorkloadRef,
     delays: Sequence[float] = NOT_FOUND_DELAYS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = _sleep,
 ) -> Workload:
     """Load a workload, trying again after each delay while it is not found (eventual consistency)."""
     for delay in delays:
@@ -166,16 +222,17 @@ def on_placement_event(
     event: dict[str, Any],
     regions: Regions,
     delays: Sequence[float] = NOT_FOUND_DELAYS,
-    sleep: Callable[[float], None] = time.sleep,
-    own_account: str | None = None,
+    sleep: Callable[[float], None] = _sleep,
+    home: Home = Home(),
 ) -> list[Report]:
     """PlacementFunction: one report per workload the call placed."""
     trigger = parse_event(event)
-    region = regions(trigger.region)
+    region = regions(home.region)
+    home = home.resolved(region)
     settings = region.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = f"event/{trigger.event_id}"
-    ignored = not_ours_report(trigger, stamp, region, own_account, resource, "workload")
+    ignored = not_ours_report(trigger, stamp, home, settings.stack_name, resource, "workload")
     if ignored:
         return [ignored]
     if trigger.failed:
@@ -221,10 +278,13 @@ class SweepOutcome:
     continuation: dict[str, Any] | None
 
 
-def continuation_hop(trigger: Trigger, own_region: str | None) -> tuple[int, str | None]:
-    """The hop count of a sweep's own continuation, or why it is refused: only its own region, 0 to the limit."""
-    if trigger.region != own_region:
-        return 0, f"a sweep continuation for region {trigger.region}, not this function's region {own_region}"
+def continuation_hop(trigger: Trigger, home: Home) -> tuple[int, str | None]:
+    """The hop count of a sweep's own continuation, or why it is refused: only its own account and region, 0 to the
+    limit."""
+    if trigger.region != home.region:
+        return 0, f"a sweep continuation for region {trigger.region}, not this function's region {home.region}"
+    if trigger.account != home.account:
+        return 0, f"a sweep continuation from account {trigger.account}, not this stack's account {home.account}"
     hop = trigger.detail.get("hop", 0)
     if isinstance(hop, bool) or not isinstance(hop, int) or not 0 <= hop <= MAX_CONTINUATIONS:
         return 0, f"a sweep continuation with hop {hop!r}: only 0 to {MAX_CONTINUATIONS} are accepted"
@@ -235,8 +295,7 @@ def on_sweep_event(
     event: dict[str, Any],
     regions: Regions,
     out_of_time: Callable[[], bool],
-    own_account: str | None = None,
-    own_region: str | None = None,
+    home: Home = Home(),
 ) -> SweepOutcome:
     """SweepFunction: sweep the event's region from where the event says (start, or a carried cursor).
 
@@ -244,22 +303,19 @@ def on_sweep_event(
     continuation (invoked directly, not through a rule) carries on, for its own account and region only.
     """
     trigger = parse_event(event)
-    region = regions(trigger.region)
+    region = regions(home.region)
+    home = home.resolved(region)
     stamp = ReportStamp.from_trigger(trigger)
-    resource = sweep_arn(stamp)
     hop = 0
     cursor = None
     continuing = trigger.source == CONTINUATION_SOURCE
     if continuing:
-        hop, refused = continuation_hop(trigger, own_region or region.region_name())
-        own = own_account or region.account()
-        if refused is None and trigger.account != own:
-            refused = f"a sweep continuation from account {trigger.account}, not this stack's account {own}"
+        hop, refused = continuation_hop(trigger, home)
         if refused is not None:
-            return SweepOutcome([stamp.report(resource, KIND, Outcome.IGNORED, f"{refused}: ignored")], None)
+            return SweepOutcome([refused_report(trigger, home, KIND, f"{refused}: ignored")], None)
         cursor = Cursor.from_dict(trigger.detail.get("cursor"))
     else:
-        ignored = untrusted_report(trigger, stamp, region, own_account, resource, KIND)
+        ignored = untrusted_report(trigger, home, KIND)
         if ignored is not None:
             return SweepOutcome([ignored], None)
     result = run_sweep(build_phases(region, stamp), out_of_time, cursor)
@@ -284,8 +340,7 @@ def sweep_invocation(
     event: dict[str, Any], regions: Regions, remaining_ms: Callable[[], int], function_arn: str
 ) -> list[Report]:
     """One Lambda invocation: sweep until close to the timeout, then hand the cursor to a new invocation."""
-    account, region = arn_account_and_region(function_arn)
-    outcome = on_sweep_event(event, regions, lambda: remaining_ms() < SAFETY_MARGIN_MS, account, region)
+    outcome = on_sweep_event(event, regions, lambda: remaining_ms() < SAFETY_MARGIN_MS, Home.of(function_arn))
     if outcome.continuation is not None:
         regions(str(outcome.continuation["region"])).continue_sweep(function_arn, outcome.continuation)
     return outcome.reports

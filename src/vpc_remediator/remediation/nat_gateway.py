@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from vpc_remediator.domain.details import NatGatewayDetails, ZonedId
-from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
+from vpc_remediator.domain.errors import AccessDeniedError, InvalidEventError, ResourceNotFoundError
 from vpc_remediator.domain.nat import GATEWAY_SERVICES, money, nat_cost, rate
 from vpc_remediator.domain.network import VpcNetwork
 from vpc_remediator.domain.report import Outcome, Report
@@ -33,11 +33,19 @@ def created_gateway(trigger: Trigger) -> dict[str, str]:
     gateway = _mapping(response.get("natGateway"))
     request = _mapping(trigger.request.get("CreateNatGatewayRequest") or trigger.request)
     return {
-        "nat_gateway_id": str(gateway.get("natGatewayId") or ""),
-        "subnet_id": str(gateway.get("subnetId") or request.get("SubnetId") or ""),
-        "vpc_id": str(gateway.get("vpcId") or ""),
-        "connectivity": str(gateway.get("connectivityType") or request.get("ConnectivityType") or "public"),
+        "nat_gateway_id": _text("natGatewayId", gateway.get("natGatewayId")),
+        "subnet_id": _text("subnetId", gateway.get("subnetId") or request.get("SubnetId")),
+        "vpc_id": _text("vpcId", gateway.get("vpcId")),
+        "connectivity": _text("connectivityType", gateway.get("connectivityType") or request.get("ConnectivityType"))
+        or "public",
     }
+
+
+def _text(name: str, value: Any) -> str:
+    """An identifier from the record, which goes into AWS calls: text, or a malformed event."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidEventError(f"the record's {name} is not text")
+    return value or ""
 
 
 def _network(facts: dict[str, str], reader: NetworkSource) -> VpcNetwork | None:

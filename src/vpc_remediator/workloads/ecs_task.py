@@ -48,7 +48,7 @@ def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Workl
     return [
         WorkloadRef(
             PROFILE.kind,
-            str(task["taskArn"]),
+            task["taskArn"],
             cluster=task.get("clusterArn") or request.get("cluster"),
             tags=tags,
             network=network,

@@ -44,7 +44,7 @@ def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Workl
     cluster = task_set.get("clusterArn") or request.get("cluster")
     service = task_set.get("serviceArn") or request.get("service")
     tags = event_tags(request.get("tags"))
-    return [WorkloadRef(PROFILE.kind, str(identifier), cluster=cluster, service=service, tags=tags)]
+    return [WorkloadRef(PROFILE.kind, identifier, cluster=cluster, service=service, tags=tags)]
 
 
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
