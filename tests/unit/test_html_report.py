@@ -236,3 +236,10 @@ def test_bidi_controls_and_invisible_characters_are_shown_not_obeyed() -> None:
     for hidden in ("\u202e", "\u2066", "\u200b", "\x07", "\ud800"):
         assert hidden not in text
     assert "admin[U+202E]gnp.exe[U+2066]x[U+200B][U+0007]\ufffd" in text
+
+
+def test_the_policy_also_forbids_what_default_src_does_not_cover() -> None:
+    # base-uri and form-action do not fall back to default-src: an injected <base> or <form> would otherwise work.
+    policy = read_text(render([workload("web", Outcome.COMPLIANT, ["pub-a"])], {}, dry_run=True)).policy
+    directives = {item.strip() for item in policy.split(";")}
+    assert {"default-src 'none'", "base-uri 'none'", "form-action 'none'"} <= directives
