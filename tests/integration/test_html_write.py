@@ -3,6 +3,7 @@ a folder, and what a malformed report gives."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -85,3 +86,20 @@ def test_a_malformed_report_is_a_note_and_the_others_are_still_written(ec2: Any,
     notes = text.split('<ul class="notes">', 1)[1].split("</ul>", 1)[0]
     assert "2 reports could not be read and are not shown" in notes
     assert "arn:aws:ecs:us-east-1:123456789012:service/shop/x" in notes
+
+
+def test_a_full_disk_leaves_the_last_report_whole_and_no_temporary(
+    ec2: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "audit.html"
+    page.write_text("last week's report")
+
+    def disk_full(_: int) -> None:
+        # Where a full disk shows up at the latest: the data reaching the disk, before the rename.
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(ConfigurationError, match="cannot write the report: No space left on device"):
+        write_html_report([SUMMARY], page, dry_run=True)
+    assert page.read_text() == "last week's report"
+    assert [path.name for path in tmp_path.iterdir()] == ["audit.html"]
