@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.page_reader import read_page
 from vpc_remediator.cli.html.write import write_html_report
+from vpc_remediator.cli.main import main
 from vpc_remediator.domain.errors import ConfigurationError
 
 SUMMARY = {
@@ -103,3 +104,18 @@ def test_a_full_disk_leaves_the_last_report_whole_and_no_temporary(
         write_html_report([SUMMARY], page, dry_run=True)
     assert page.read_text() == "last week's report"
     assert [path.name for path in tmp_path.iterdir()] == ["audit.html"]
+
+
+def test_audit_refuses_a_bad_html_path_before_it_sweeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No region: had the sweep started, it would have stopped on that instead.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    link = tmp_path / "audit.html"
+    link.symlink_to(tmp_path / "elsewhere.html")
+
+    assert main(["audit", "--html", str(link)]) == 1
+
+    assert capsys.readouterr().err == (
+        f"vpc-remediator: error: --html {link}: a symbolic link: give the file itself, a link is never followed\n"
+    )

@@ -83,6 +83,11 @@ def write_html_report(reports: Sequence[dict[str, Any]], path: Path, *, dry_run:
     return target
 
 
+def check_html_path(path: Path) -> None:
+    """Refuse a path the report would not be written to, before any work (a link, a folder, another user's file)."""
+    _mode_for(path.absolute(), path)
+
+
 def _mode_for(target: Path, path: Path) -> int:
     """The new file's mode: the one the report had (a report made private stays so), else any new file's."""
     try:
