@@ -16,6 +16,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from vpc_remediator.cli.html.write import render
 from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.devkit.scenarios import REGION
@@ -129,6 +130,7 @@ def test_no_report_log_ledger_item_queued_message_or_slack_payload_holds_the_def
         "ledger": json.dumps(ledger),
         "queued": json.dumps([message["Body"] for message in queued]),
         "slack": json.dumps(slack),
+        "html report": render(reports, {}, dry_run=False),
     }
     assert everything["logs"] and ledger and queued and slack
     for where, text in everything.items():

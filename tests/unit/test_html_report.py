@@ -213,3 +213,33 @@ def test_the_header_says_account_region_version_and_whether_it_was_a_dry_run() -
     assert "0.1.0" in header or "unknown" in header
     assert 'id="findings"' in text and 'data-resource="' not in text  # the sweep's summary is not a finding
     assert "changes applied" in render([stamped], {}, dry_run=False).split("</header>", 1)[0]
+
+
+def test_a_link_goes_only_to_the_aws_console_whatever_the_arn_says() -> None:
+    # An ARN's region is pasted into the console's host name: a crafted one must not make a link to another host.
+    forged = workload("evil", Outcome.BLOCKED, ["pub-a"])
+    forged = Report(
+        "arn:aws:ecs:evil.example/x?:123456789012:service/shop/evil", forged.kind, forged.outcome, "why", region=REGION
+    )
+    page = read_text(render([forged], {}, dry_run=True))
+    assert page.urls == []
+    for url in ("https://evil.example/?.console.aws.amazon.com/ecs", "https://console.aws.amazon.com.evil.example/"):
+        assert safe_href(url) is None
+
+
+def test_bidi_controls_and_invisible_characters_are_shown_not_obeyed() -> None:
+    # U+202E would print "evil" backwards and flip the text after it; U+200B hides in a name; a lone surrogate
+    # (valid JSON, "\ud800") cannot be written as UTF-8 at all.
+    spoof = "admin\u202egnp.exe\u2066x\u200b\x07\ud800"
+    text = render([workload(spoof, Outcome.BLOCKED, ["pub-a"], reason=spoof)], {"vpc-1": network()}, dry_run=True)
+    text.encode("utf-8")  # the page can be written
+    for hidden in ("\u202e", "\u2066", "\u200b", "\x07", "\ud800"):
+        assert hidden not in text
+    assert "admin[U+202E]gnp.exe[U+2066]x[U+200B][U+0007]\ufffd" in text
+
+
+def test_the_policy_also_forbids_what_default_src_does_not_cover() -> None:
+    # base-uri and form-action do not fall back to default-src: an injected <base> or <form> would otherwise work.
+    policy = read_text(render([workload("web", Outcome.COMPLIANT, ["pub-a"])], {}, dry_run=True)).policy
+    directives = {item.strip() for item in policy.split(";")}
+    assert {"default-src 'none'", "base-uri 'none'", "form-action 'none'"} <= directives

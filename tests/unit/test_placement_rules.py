@@ -399,3 +399,51 @@ def test_a_batch_ec2_environment_whose_subnets_or_launch_template_give_public_ip
 def test_a_fargate_environment_still_counts_any_public_subnet() -> None:
     decision = decide_placement(ec2_environment("pub-a", "pub-b", platform="FARGATE"), batch_vpc(()))
     assert decision.verdict is Verdict.COMPLIANT
+
+
+# A container partly in isolated subnets keeps the egress it already has ----------------------------------------------
+
+
+def central_and_public_vpc() -> VpcNetwork:
+    """tgw-* route to a transit gateway (the organisation's central egress), pub-* to the internet gateway."""
+    names = ("tgw-a", "tgw-b", "pub-a", "pub-b", "iso-a", "iso-b", "nat-a", "nat-b")
+    subnets = tuple(Subnet(name, "vpc-1", name[-1]) for name in names)
+    tables = (
+        RouteTable("rtb-main", (LOCAL,), is_main=True),
+        RouteTable("rtb-tgw", (LOCAL, Route("0.0.0.0/0", "tgw-1")), ("tgw-a", "tgw-b")),
+        RouteTable("rtb-pub", (LOCAL, Route("0.0.0.0/0", "igw-1")), ("pub-a", "pub-b")),
+        RouteTable("rtb-nat", (LOCAL, Route("0.0.0.0/0", "nat-1")), ("nat-a", "nat-b")),
+    )
+    return VpcNetwork("vpc-1", subnets, tables)
+
+
+def test_a_container_partly_behind_central_egress_is_not_moved_around_it() -> None:
+    # Its tasks in tgw-a reach the internet through the central egress (often where the organisation inspects
+    # traffic): the isolated subnet is fixed by moving to central egress, not by going public or through a NAT.
+    decision = decide_placement(service("tgw-a", "iso-b", public_ip=False), central_and_public_vpc())
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("tgw-a", "tgw-b")
+    assert not decision.gives_public_ip and decision.target.assign_public_ip is False
+
+
+def test_a_container_partly_behind_a_nat_is_not_given_a_public_ip() -> None:
+    decision = decide_placement(service("nat-a", "iso-b", public_ip=False), vpc())
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("nat-a", "nat-b")
+    assert not decision.gives_public_ip
+    # Swept again after the move, it stays: no flapping.
+    moved = service(*decision.target.subnet_ids, public_ip=decision.target.assign_public_ip)
+    assert decide_placement(moved, vpc()).verdict is Verdict.COMPLIANT
+
+
+def test_a_public_ip_left_enabled_in_isolated_subnets_is_not_carried_behind_a_firewall() -> None:
+    # Behind a firewall (the distributed model, with ingress routing at the internet gateway) a task with a public
+    # IP is reachable from the internet; in private subnets the public IP gives no egress, only exposure.
+    decision = decide_placement(service("iso-a", "iso-b", public_ip=True), inspection_vpc())
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("app-a", "app-b")
+    assert decision.target.assign_public_ip is False
+    assert "assignPublicIp DISABLED" in decision.reason
+    moved = service(*decision.target.subnet_ids, public_ip=decision.target.assign_public_ip)
+    assert decide_placement(moved, inspection_vpc()).verdict is Verdict.COMPLIANT

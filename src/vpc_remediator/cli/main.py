@@ -113,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "handle":
             return run_handle(args)
+        if getattr(args, "html", None):
+            from vpc_remediator.cli.html.write import check_html_path  # noqa: PLC0415
+
+            # Before the sweep: a path the report cannot go to is said now, not after the work (or the changes).
+            check_html_path(args.html)
         if args.command == "audit":
             from vpc_remediator.cli.audit import run_audit  # noqa: PLC0415
 

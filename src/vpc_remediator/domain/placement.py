@@ -166,21 +166,40 @@ def _container(workload: Workload, network: VpcNetwork | None, before: tuple[Sub
     )
 
 
+def _isolated_steps(
+    workload: Workload, before: tuple[SubnetEgress, ...]
+) -> list[tuple[list[EgressClass], bool | None, str]]:
+    """The subnets a container in isolated subnets may move to, in order of preference, with the public IP setting
+    each gets and how the reason names them."""
+    ip = workload.assign_public_ip
+    # In private subnets a public IP gives no egress, only exposure (behind a firewall, with ingress routing at the
+    # internet gateway, the task is reachable from the internet): a move there sets it DISABLED.
+    private_ip: bool | None = False if ip else ip
+    in_use = {item.egress for item in before if item.egress is not EgressClass.ISOLATED}
+    # Private egress it already has (a central egress or a NAT, where traffic may be inspected or logged) is kept:
+    # never moved around it to public subnets or to another route out.
+    private_in_use: list[EgressClass] = sorted(in_use & PRIVATE_EGRESS)
+    steps: list[tuple[list[EgressClass], bool | None, str]] = [
+        ([EgressClass.ROUTED_INSPECTED], private_ip, "private subnets whose egress passes an inspection endpoint")
+    ]
+    if not private_in_use or EgressClass.PUBLIC in in_use:
+        steps.append(([EgressClass.PUBLIC], True if workload.profile.public_ip_setting else None, "public subnets"))
+    where = "private subnets with the egress it already uses" if private_in_use else "private subnets with egress"
+    steps.append((private_in_use or sorted(PRIVATE_EGRESS), private_ip, where))
+    return steps
+
+
 def _out_of_isolated(
     workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...], isolated: list[SubnetEgress]
 ) -> PlacementDecision:
     """Where a container in isolated subnets goes: behind the VPC's inspection if it has one (moving a workload
     around an inspection it could use would bypass it), otherwise public subnets with a public IP (egress with no
-    NAT), otherwise private subnets whose egress is already there (a NAT or central egress). Never into a subnet that
-    holds a NAT gateway or an inspection endpoint: the workload would bypass them."""
+    NAT), otherwise private subnets whose egress is already there (a NAT or central egress); one that already has
+    private egress in some subnets keeps that egress. Never into a subnet that holds a NAT gateway or an inspection
+    endpoint: the workload would bypass them."""
     ip = workload.assign_public_ip
-    has_ip_setting = workload.profile.public_ip_setting
     zones = [item.zone for item in before]
-    for classes, public_ip, where in (
-        ([EgressClass.ROUTED_INSPECTED], ip, "private subnets whose egress passes an inspection endpoint"),
-        ([EgressClass.PUBLIC], True if has_ip_setting else None, "public subnets"),
-        (sorted(PRIVATE_EGRESS), ip, "private subnets with egress"),
-    ):
+    for classes, public_ip, where in _isolated_steps(workload, before):
         candidates = network.targets(classes) if network else []
         if not candidates:
             continue
@@ -188,6 +207,8 @@ def _out_of_isolated(
         reason = f"in isolated subnets {_names(isolated)}: no route out, so move it to {where} {_names(chosen)}"
         if public_ip and not ip:
             reason += " with a public IP"
+        elif ip and public_ip is False:
+            reason += " with assignPublicIp DISABLED (in private subnets a public IP gives no egress, only exposure)"
         target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, public_ip)
         return PlacementDecision(Verdict.CHANGE, reason, before, chosen, ip, public_ip, target=target)
     reason = (

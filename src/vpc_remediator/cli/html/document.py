@@ -100,7 +100,11 @@ def document(
     """The complete HTML document."""
     findings = [report for report in latest_by_resource(reports) if report.kind != "sweep"]
     style, script = _asset("report.css"), _asset("report.js")
-    policy = f"default-src 'none'; style-src {_sha256(style)}; script-src {_sha256(script)}; img-src data:"
+    # base-uri and form-action are not covered by default-src: named, so that no injected <base> or <form> works.
+    policy = (
+        f"default-src 'none'; style-src {_sha256(style)}; script-src {_sha256(script)}; img-src data:;"
+        " base-uri 'none'; form-action 'none'"
+    )
     title = f"VPC egress audit: {header.account} {header.region}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -19,7 +19,10 @@ def ordered(reports: Iterable[Report]) -> list[Report]:
 
 def _resource(report: Report) -> str:
     name = esc(short_name(report.resource))
-    href = safe_href(console_url(report.resource, report.region, report.kind))
+    try:
+        href = safe_href(console_url(report.resource, report.region, report.kind))
+    except ValueError:  # an ARN that cannot be URL-encoded (a lone surrogate) has no page: the name without a link
+        href = None
     link = f'<a href="{esc(href)}" rel="noreferrer noopener" target="_blank">{name}</a>' if href else name
     return f'{link}<div class="arn"><code>{esc(report.resource)}</code></div>'
 
