@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -50,3 +53,37 @@ def test_nothing_an_event_says_becomes_a_mention_or_a_link(many: bool) -> None:
             assert "<https://evil" not in text
     if not many:
         assert "&lt;!here&gt;" in messages[0].payload()["text"]
+
+
+@pytest.mark.parametrize(
+    ("resource", "region"),
+    [
+        # The region part of an ARN is pasted into the console's host name: a forged one must not pick the host.
+        ("arn:aws:ecs:evil.example/x?:123456789012:service/shop/web", "us-east-1"),
+        ("arn:aws:ecs:us-east-1:123456789012:service/shop/web", "evil.example/x?"),
+        # A lone surrogate (valid JSON) cannot be encoded in a URL: it must not make rendering fail.
+        ("arn:aws:ecs:us-east-1:123456789012:service/shop/\ud800", "us-east-1"),
+    ],
+    ids=["forged ARN region", "forged event region", "lone surrogate"],
+)
+def test_links_go_only_to_aws_consoles_whatever_the_arn_or_region_says(resource: str, region: str) -> None:
+    report = Report(
+        resource=resource,
+        kind="ecs-service",
+        outcome=Outcome.BLOCKED,
+        reason="exposed",
+        actions=(),
+        event_id="e-1",
+        actor="someone",
+        account="123456789012",
+        region=region,
+        event_name="CreateService",
+        event_time="2026-11-27T00:00:00Z",
+        details=PlacementDetails(name="web"),
+    )
+    (message,) = plan_messages([report], quiet=frozenset())
+    links = re.findall(r"<(https?://[^|>]+)", json.dumps(message.payload(), ensure_ascii=False))
+    assert all(urlsplit(link).hostname in CONSOLE_HOSTS for link in links), links
+
+
+CONSOLE_HOSTS = {"us-east-1.console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"}

@@ -38,7 +38,7 @@ def cloudtrail_url(event_id: str | None, region: str | None) -> str | None:
     base = console_host(partition_of(None, region), region) if region else None
     if not event_id or not region or base is None:
         return None
-    return f"{base}/cloudtrailv2/home?region={region}#/events/{quote(event_id)}"
+    return f"{base}/cloudtrailv2/home?region={region}#/events/{quote(event_id, errors='replace')}"
 
 
 def short_name(arn: str) -> str:

@@ -145,5 +145,5 @@ def console_base(arn: str, region: str) -> tuple[str, str, str] | None:
 
 
 def quoted(text: str) -> str:
-    """Text safe inside a console URL's path or fragment."""
-    return quote(text, safe="")
+    """Text safe inside a console URL's path or fragment (a lone surrogate, valid in JSON, becomes "?")."""
+    return quote(text, safe="", errors="replace")
