@@ -45,7 +45,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     lambda_function,
 )
 from vpc_remediator.domain.guards import INTENT
-from vpc_remediator.remediation.entry import on_default_vpc_event, on_placement_event
+from vpc_remediator.remediation.entry import Home, on_default_vpc_event, on_placement_event
 from vpc_remediator.remediation.ports import MemoryLedger
 from vpc_remediator.settings import Settings
 
@@ -56,6 +56,8 @@ FAULT_KINDS = (THROTTLING, SERVER_ERROR, ACCESS_DENIED, READ_TIMEOUT)
 # Lambda retries an asynchronous invocation that raised twice.
 LAMBDA_RETRIES = 2
 ACCOUNT = "123456789012"
+# The function's own account and region, as Lambda gives them in its ARN.
+HOME = Home(ACCOUNT, REGION)
 SETTINGS = Settings(stack_name="vpc-remediator", ledger_table="ledger")
 
 # (code, HTTP status) each service answers with, by fault: EC2 has its own spellings.
@@ -371,9 +373,9 @@ def _ledger_table() -> Any:
 def _invoke(setup: Setup, region: AwsRegion) -> list[dict[str, Any]]:
     regions = lambda _name: region  # noqa: E731
     if setup.function == "default-vpc":
-        reports = on_default_vpc_event(setup.event, regions, own_account=ACCOUNT)
+        reports = on_default_vpc_event(setup.event, regions, home=HOME)
     else:
-        reports = on_placement_event(setup.event, regions, delays=(0, 0), sleep=lambda _: None, own_account=ACCOUNT)
+        reports = on_placement_event(setup.event, regions, delays=(0, 0), sleep=lambda _: None, home=HOME)
     return [report.to_dict() for report in reports]
 
 
