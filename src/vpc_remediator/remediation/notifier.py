@@ -50,9 +50,16 @@ def _read(records: list[dict[str, Any]]) -> tuple[list[Report], list[list[str]],
     return reports, owners, unreadable
 
 
-def post_reports(reports: list[Report], url: str, quiet: frozenset[str]) -> DeliveryResult:
-    """Render the reports that arrived together (singles or digests) and post them to the webhook."""
-    return deliver(plan_messages(reports, quiet=quiet), webhook_client(url))
+def post_reports(
+    reports: list[Report], url: str, quiet: frozenset[str], *, loopback_allowed: bool = False
+) -> DeliveryResult:
+    """Render the reports that arrived together (singles or digests) and post them to the webhook.
+
+    A URL that is not Slack's raises ConfigurationError before anything is posted: the batch fails as a whole and
+    its records stay in the queue (then the dead-letter queue and its alarm), so no report is lost.
+    """
+    client = webhook_client(url, loopback_allowed=loopback_allowed)
+    return deliver(plan_messages(reports, quiet=quiet), client)
 
 
 def notify_batch(
@@ -67,7 +74,8 @@ def notify_batch(
     if settings.slack_webhook_secret_arn is None:
         logger.warning("Slack is off (SlackWebhookSecretArn is empty)", extra={"reports_dropped": len(reports)})
     elif reports:
-        result = post_reports(reports, webhook_url(settings.slack_webhook_secret_arn), settings.slack_quiet_outcomes)
+        url = webhook_url(settings.slack_webhook_secret_arn)
+        result = post_reports(reports, url, settings.slack_quiet_outcomes, loopback_allowed=not settings.in_lambda)
         metrics.add_metric(name="slack.messages_sent", unit=MetricUnit.Count, value=len(result.sent))
         metrics.add_metric(name="slack.messages_failed", unit=MetricUnit.Count, value=len(result.failed))
         for message, why in result.failed:
