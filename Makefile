@@ -12,25 +12,32 @@ SAM := $(SAM_VENV)/bin/sam
 RUNTIME_PYTHON_VERSION := 3.13
 
 .PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint validate build smoke bench deploy clean
-.PHONY: setup hooks
+.PHONY: setup hooks lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(SAM_VENV)/.installed hooks ## create .venv, the SAM CLI tool environment, the git hooks
 
-# The project's environment: locked dev dependencies, then the project itself (editable, no deps).
+# The project's environment: locked dev dependencies, each file checked against the lock's sha256 (--require-hashes),
+# then the project itself (editable, no deps) built by the locked setuptools already installed: no build isolation,
+# which would download its build backend unchecked.
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements/dev.lock
-	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 # SAM CLI pins boto3 and pydantic exactly: it lives in its own environment.
 $(SAM_VENV)/.installed: requirements/sam.lock
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install -q -r requirements/sam.lock
+	$(SAM_VENV)/bin/python -m pip install -q --require-hashes -r requirements/sam.lock
 	touch $@
+
+# Every lock again, with hashes, by pip-tools and uv at the versions of requirements/tools.lock in a throwaway
+# environment (scripts/lock.sh says which lock is for what). Pins stay as they are; UPGRADE=1 takes the newest allowed.
+lock: ## regenerate requirements/*.lock with hashes (UPGRADE=1: newest versions)
+	PYTHON=$(PYTHON) RUNTIME_PYTHON_VERSION=$(RUNTIME_PYTHON_VERSION) scripts/lock.sh
 
 # .pre-commit-config.yaml's hooks (ruff, mypy from .venv) run before each commit. Only in a clone's own work tree: a
 # linked worktree shares the hooks directory of the repository it belongs to, so it is left as it is (run
