@@ -19,19 +19,24 @@ help: ## list the targets
 
 setup: $(VENV)/.installed $(SAM_VENV)/.installed hooks ## create .venv, the SAM CLI tool environment, the git hooks
 
-# The project's environment: locked dev dependencies, each file checked against the lock's sha256 (--require-hashes),
-# then the project itself (editable, no deps) built by the locked setuptools already installed: no build isolation,
-# which would download its build backend unchecked.
+# Locks install exactly as locked: every file checked against the lock's sha256 (--require-hashes), and only what the
+# lock lists (--no-deps: it lists every dependency, and pip's resolver in hash mode refuses a dependency asked for
+# with extras, such as aws-sam-cli's boto3-stubs[...], pypa/pip#9644); then pip check proves nothing is missing.
+
+# The project's environment: the locked dev dependencies, then the project itself (editable, no deps) built by the
+# locked setuptools already installed: no build isolation, which would download its build backend unchecked.
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements/dev.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 # SAM CLI pins boto3 and pydantic exactly: it lives in its own environment.
 $(SAM_VENV)/.installed: requirements/sam.lock
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install -q --require-hashes -r requirements/sam.lock
+	$(SAM_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/sam.lock
+	$(SAM_VENV)/bin/python -m pip check
 	touch $@
 
 # Every lock again, with hashes, by pip-tools and uv at the versions of requirements/tools.lock in a throwaway

@@ -19,7 +19,7 @@ LAMBDA_PLATFORM="aarch64-manylinux2014"  # template.yaml: Architectures [arm64];
 tools="$(mktemp -d)"
 trap 'rm -rf "$tools"' EXIT
 "$PYTHON" -m venv "$tools"
-"$tools/bin/python" -m pip install --quiet --require-hashes -r requirements/tools.lock
+"$tools/bin/python" -m pip install --quiet --require-hashes --no-deps -r requirements/tools.lock
 
 upgrade=()
 if [ "${UPGRADE:-0}" = 1 ]; then upgrade=(--upgrade); fi
@@ -44,7 +44,8 @@ text = re.sub(
 )
 lock.write_text(text)
 EOF
-"${pip_compile[@]}" --output-file=requirements/sam.lock requirements/sam.in
+# --strip-extras: pip's hash checking takes boto3[crt] and the boto3 others ask for as two requirements.
+"${pip_compile[@]}" --strip-extras --output-file=requirements/sam.lock requirements/sam.in
 "${pip_compile[@]}" --output-file=requirements/tools.lock requirements/tools.in
 
 "$tools/bin/uv" pip compile --quiet --generate-hashes "${upgrade[@]}" \
