@@ -86,8 +86,17 @@ def test_a_mix_of_public_and_isolated_subnets_still_moves_every_subnet_to_public
     assert set(decision.target.subnet_ids) == {"pub-a", "pub-b"}
 
 
-def test_an_isolated_container_in_a_vpc_without_public_subnets_needs_nat() -> None:
+def test_an_isolated_container_in_a_vpc_without_public_subnets_moves_behind_the_existing_nat() -> None:
     decision = decide_placement(service("iso-a", "iso-b"), vpc(public=False))
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("nat-a", "nat-b")
+    assert decision.target.assign_public_ip is False
+    assert not decision.gives_public_ip
+
+
+def test_an_isolated_container_in_a_vpc_with_no_egress_at_all_needs_nat() -> None:
+    decision = decide_placement(service("iso-a", "iso-b"), vpc(public=False, private=False))
     assert decision.verdict is Verdict.NEEDS_NAT
     assert decision.target is None
 
@@ -305,10 +314,26 @@ def test_a_fargate_service_behind_a_firewall_stays_and_the_reason_says_why() -> 
     assert {item.egress.value for item in decision.before} == {"routed-inspected"}
 
 
-def test_an_isolated_service_never_moves_into_the_firewall_or_nat_subnets() -> None:
+def test_an_isolated_service_moves_behind_the_firewall_never_into_the_firewall_or_nat_subnets() -> None:
     decision = decide_placement(service("iso-a", "iso-b"), inspection_vpc())
-    assert decision.verdict is Verdict.NEEDS_NAT
-    assert decision.target is None
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("app-a", "app-b")
+    assert not decision.gives_public_ip
+    assert "inspection" in decision.reason
+
+
+def test_an_isolated_service_in_a_vpc_with_only_central_egress_moves_there() -> None:
+    subnets = (Subnet("iso-a", "vpc-1", "a"), Subnet("tgw-a", "vpc-1", "a"), Subnet("tgw-b", "vpc-1", "b"))
+    tables = (
+        RouteTable("rtb-main", (LOCAL,), is_main=True),
+        RouteTable("rtb-tgw", (LOCAL, Route("0.0.0.0/0", "tgw-1")), ("tgw-a", "tgw-b")),
+    )
+    decision = decide_placement(service("iso-a"), VpcNetwork("vpc-1", subnets, tables))
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None
+    assert decision.target.subnet_ids == ("tgw-a", "tgw-b")
+    assert [item.egress.value for item in decision.after] == ["routed-central", "routed-central"]
 
 
 def test_a_function_behind_a_firewall_or_central_egress_is_compliant() -> None:

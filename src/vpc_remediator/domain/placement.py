@@ -137,32 +137,7 @@ def _container(workload: Workload, network: VpcNetwork | None, before: tuple[Sub
     isolated = [item for item in before if item.egress is EgressClass.ISOLATED]
     public = [item for item in before if item.egress is EgressClass.PUBLIC]
     if isolated:
-        # Never into a subnet that holds a NAT gateway or an inspection endpoint: the workload would bypass them.
-        candidates = network.targets([EgressClass.PUBLIC]) if network else []
-        if not candidates:
-            reason = (
-                f"in isolated subnets {_names(isolated)} (no route out, it cannot even pull its image) and "
-                f"VPC {network.vpc_id if network else '?'} has no public subnet it may use (subnets holding a NAT "
-                "gateway or an inspection endpoint are not for workloads): only a NAT gateway would give it egress"
-            )
-            return PlacementDecision(
-                Verdict.NEEDS_NAT, reason, after=before, public_ip_after=ip, before=before, public_ip_before=ip
-            )
-        chosen = tuple(choose_subnets(candidates, [item.zone for item in before], len(before)))
-        after_ip = True if has_ip_setting else None
-        reason = f"in isolated subnets {_names(isolated)}: no route out, so move it to public subnets {_names(chosen)}"
-        if has_ip_setting:
-            reason += " with a public IP"
-        target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, after_ip)
-        return PlacementDecision(
-            Verdict.CHANGE,
-            reason,
-            after=chosen,
-            public_ip_after=after_ip,
-            target=target,
-            before=before,
-            public_ip_before=ip,
-        )
+        return _out_of_isolated(workload, network, before, isolated)
     if public and has_ip_setting and not ip:
         reason = (
             f"in public subnets {_names(public)} with assignPublicIp DISABLED: its tasks get no public IP and no "
@@ -189,6 +164,38 @@ def _container(workload: Workload, network: VpcNetwork | None, before: tuple[Sub
     return PlacementDecision(
         Verdict.COMPLIANT, reason, after=before, public_ip_after=ip, before=before, public_ip_before=ip
     )
+
+
+def _out_of_isolated(
+    workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...], isolated: list[SubnetEgress]
+) -> PlacementDecision:
+    """Where a container in isolated subnets goes: behind the VPC's inspection if it has one (moving a workload
+    around an inspection it could use would bypass it), otherwise public subnets with a public IP (egress with no
+    NAT), otherwise private subnets whose egress is already there (a NAT or central egress). Never into a subnet that
+    holds a NAT gateway or an inspection endpoint: the workload would bypass them."""
+    ip = workload.assign_public_ip
+    has_ip_setting = workload.profile.public_ip_setting
+    zones = [item.zone for item in before]
+    for classes, public_ip, where in (
+        ([EgressClass.ROUTED_INSPECTED], ip, "private subnets whose egress passes an inspection endpoint"),
+        ([EgressClass.PUBLIC], True if has_ip_setting else None, "public subnets"),
+        (sorted(PRIVATE_EGRESS), ip, "private subnets with egress"),
+    ):
+        candidates = network.targets(classes) if network else []
+        if not candidates:
+            continue
+        chosen = tuple(choose_subnets(candidates, zones, len(before)))
+        reason = f"in isolated subnets {_names(isolated)}: no route out, so move it to {where} {_names(chosen)}"
+        if public_ip and not ip:
+            reason += " with a public IP"
+        target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, public_ip)
+        return PlacementDecision(Verdict.CHANGE, reason, before, chosen, ip, public_ip, target=target)
+    reason = (
+        f"in isolated subnets {_names(isolated)} (no route out, it cannot even pull its image) and "
+        f"VPC {network.vpc_id if network else '?'} has no subnet with egress it may use (subnets holding a NAT "
+        "gateway or an inspection endpoint are not for workloads): only a NAT gateway would give it egress"
+    )
+    return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before, ip, ip)
 
 
 def _via(items: tuple[SubnetEgress, ...]) -> str:
