@@ -105,7 +105,7 @@ def test_the_notifier_logs_nothing_of_the_webhook_url_when_slack_makes_it_retry(
         response = notifier.lambda_handler(notifier_event(1), LocalContext("NotifierFunction"))
     assert response == {"batchItemFailures": []}
     assert receiver.attempts == 3 and len(receiver.received) == 1
-    assert caplog.records, "the run logged something"
+    # Without the quiet logger, slack_sdk's "A retry handler found ... POST <url>" lines are INFO records here.
     assert SECRET_PART not in logged_text(caplog)
 
 
