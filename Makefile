@@ -12,12 +12,12 @@ SAM := $(SAM_VENV)/bin/sam
 RUNTIME_PYTHON_VERSION := 3.13
 
 .PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint validate build smoke bench deploy clean
-.PHONY: setup hooks lock
+.PHONY: setup hooks browser lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(SAM_VENV)/.installed hooks ## create .venv, the SAM CLI tool environment, the git hooks
+setup: $(VENV)/.installed $(SAM_VENV)/.installed hooks browser ## create .venv, the SAM CLI tool environment, the git hooks, chromium
 
 # Locks install exactly as locked: every file checked against the lock's sha256 (--require-hashes), and only what the
 # lock lists (--no-deps: it lists every dependency, and pip's resolver in hash mode refuses a dependency asked for
@@ -58,8 +58,21 @@ hooks: $(VENV)/.installed ## install the pre-commit git hooks (setup does)
 		$(BIN)/pre-commit install; \
 	fi
 
-demo: $(VENV)/.installed ## run the remediator against a simulated AWS account
-	$(BIN)/vpc-remediator demo
+# The HTML report's browser test drives Debian's chromium through its chromium-driver. Installed when missing, as root
+# with apt-get; elsewhere nothing is installed, and the test skips saying what is missing.
+browser: ## install Debian's chromium and chromium-driver for the browser test, when missing (root, apt-get)
+	@if [ -x /usr/bin/chromium ] && command -v chromedriver >/dev/null; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "browser: installing chromium and chromium-driver (Debian packages) for the HTML report's browser test"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver >/dev/null; } || echo "browser: apt-get failed: the browser test will skip"; \
+	else \
+		echo "browser: chromium or chromium-driver missing, and only root with apt-get installs them: the browser test will skip"; \
+	fi
+
+demo: $(VENV)/.installed ## run the remediator against a simulated AWS account, write its HTML report
+	$(BIN)/vpc-remediator demo --html build/demo-report.html
 
 test: lint typecheck pytest cfn-lint validate build smoke ## every check CI runs
 

@@ -5,6 +5,8 @@ Neither is shipped in the Lambda zip and their modules move; when they do, only 
 
 from __future__ import annotations
 
+from vpc_remediator.cli.html.collect import read_networks
+from vpc_remediator.cli.html.write import render
 from vpc_remediator.cli.interpreters import find_python
 from vpc_remediator.cli.local import LocalRuntime, invoke
 from vpc_remediator.cli.samples import events_dir, load_sample
@@ -43,4 +45,6 @@ __all__ = [
     "lambda_function",
     "load_sample",
     "make_default_vpc_work",
+    "read_networks",
+    "render",
 ]

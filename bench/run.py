@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, events_bench, first_event, notifier_bench, sweep_bench
+from bench import cold_start, events_bench, first_event, html_bench, notifier_bench, sweep_bench
 from bench.cli_imports import find_python
 
 RUNTIME_VERSION = "3.13"
@@ -72,6 +72,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         *sweep_markdown(results["sweep"]),
     ]
+    if "html_report" in results:
+        lines += ["", *html_bench.markdown(results["html_report"])]
     for section in results.get("extra_sections", []):
         lines += ["", *section]
     notifier = results["notifier"]
@@ -228,6 +230,8 @@ def main() -> int:
     results["placement_events"] = events_bench.run(events_bench.PLACEMENT_SCENARIOS, repeat=30)
     print("bench: the sweep at scale", flush=True)
     results["sweep"] = sweep_bench.run((100, 1000, 2000), repeat=3)
+    print("bench: the HTML report at scale", flush=True)
+    results["html_report"] = html_bench.run((1000, 2000), repeat=3)
     print("bench: notifier burst", flush=True)
     results["notifier"] = notifier_bench.run(500)
     results["machine"] = ", ".join(f"{key} {value}" for key, value in results["machine"].items())

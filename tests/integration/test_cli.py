@@ -62,9 +62,10 @@ def run_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo() -> subprocess.CompletedProcess[str]:
-    """One run of `vpc-remediator demo` for the tests that read its output; it fails them all when it fails."""
-    result = run_piped(["demo"], cli_environment(), timeout=300)
+def demo(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """One run of `vpc-remediator demo` (as make demo runs it) for the tests that read its output or its HTML report."""
+    page = tmp_path_factory.mktemp("demo") / "demo-report.html"
+    result = run_piped(["demo", "--html", str(page)], cli_environment(), timeout=300)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -169,6 +170,13 @@ def test_handle_names_a_file_that_is_not_json(moto_server: str, tmp_path: Path) 
 def test_the_demo_into_a_pipe_is_plain_text(demo: subprocess.CompletedProcess[str]) -> None:
     assert "\x1b" not in demo.stdout + demo.stderr
     assert "\n=== Slack" in demo.stdout  # headings in their plain shape
+
+
+def test_demo_writes_its_html_report_and_says_where(demo: subprocess.CompletedProcess[str]) -> None:
+    last = demo.stdout.strip().splitlines()[-1]
+    assert last.startswith("The demo account's HTML report (egress map, NAT costs, findings): ")
+    page = Path(last.rsplit(": ", 1)[1])
+    assert "edge-hook" in page.read_text(encoding="utf-8")
 
 
 def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.CompletedProcess[str]) -> None:

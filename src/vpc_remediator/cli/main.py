@@ -52,8 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--stack-name", default=None, help="the deployed stack's name, whose own roles are never touched"
     )
+    audit.add_argument(
+        "--html", type=Path, default=None, metavar="FILE", help="also write a self-contained HTML report"
+    )
 
-    commands.add_parser("demo", help="run the remediator against a simulated AWS account (moto, in-process)")
+    demo = commands.add_parser("demo", help="run the remediator against a simulated AWS account (moto, in-process)")
+    demo.add_argument("--html", type=Path, default=None, metavar="FILE", help="also write the demo's HTML report")
     return parser
 
 
@@ -118,10 +122,14 @@ def main(argv: list[str] | None = None) -> int:
 
             webhook = _slack_webhook(args)
             reports = run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
+            if args.html:
+                from vpc_remediator.cli.html.write import save_report  # noqa: PLC0415
+
+                save_report(reports, args.html, dry_run=not args.apply)
             return _post_to_slack(reports, webhook) if webhook else 0
         from vpc_remediator.cli.demo import run_demo  # noqa: PLC0415  (moto is slow to import)
 
-        return run_demo()
+        return run_demo(html=args.html)
     except InvalidEventError as exc:
         print(f"vpc-remediator: error: {exc}", file=sys.stderr)
         return 2

@@ -7,12 +7,14 @@ the last one posts every report the others produced to a local Slack receiver.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from vpc_remediator.cli.demo.context import Act, DemoContext
 from vpc_remediator.cli.demo.default_vpc import default_vpc_act
 from vpc_remediator.cli.demo.nat_gateway import nat_gateway_act
 from vpc_remediator.cli.demo.placement import placement_act
 from vpc_remediator.cli.demo.slack import slack_act
+from vpc_remediator.cli.html.write import write_html_report
 from vpc_remediator.cli.local import LocalRuntime, default_stack_name, find_project_file
 from vpc_remediator.cli.router import Router
 from vpc_remediator.devkit.scenarios import REGION
@@ -21,7 +23,7 @@ from vpc_remediator.devkit.scenarios import REGION
 ACCOUNT_ACTS: tuple[Act, ...] = (default_vpc_act, placement_act, nat_gateway_act)
 
 
-def run_demo() -> int:
+def run_demo(html: Path | None = None) -> int:
     """Run every act against one simulated account, then post the reports to a local Slack receiver."""
     os.environ.update({"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_DEFAULT_REGION": REGION})
     # The demo needs nothing of the user's AWS setup: no endpoint, no profile (one that does not exist would fail).
@@ -37,6 +39,10 @@ def run_demo() -> int:
         context = DemoContext(router=router, session=boto3.Session(region_name=REGION))
         for act in ACCOUNT_ACTS:
             act(context)
+        # The networks are read from the simulated account, so while it exists.
+        page = write_html_report(context.reports, html, dry_run=False) if html is not None else None
     slack_act(context)
     print("\nNothing was deleted by the remediator; every change above lists the command that undoes it.")
+    if page is not None:
+        print(f"The demo account's HTML report (egress map, NAT costs, findings): {page}")
     return 0

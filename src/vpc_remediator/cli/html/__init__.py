@@ -1,0 +1,1 @@
+"""`audit --html`: one self-contained HTML report (egress map, money, findings), built from reports."""
