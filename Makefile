@@ -8,16 +8,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .tools/sam
 SAM := $(SAM_VENV)/bin/sam
+SCAN_VENV := .tools/scan
 # The runtime in template.yaml; the smoke test imports the build with this Python when the machine has it.
 RUNTIME_PYTHON_VERSION := 3.13
 
-.PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint validate build smoke bench deploy clean
+.PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint scan validate build smoke bench deploy clean
 .PHONY: setup hooks browser lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(SAM_VENV)/.installed hooks browser ## create .venv, the SAM CLI tool environment, the git hooks, chromium
+setup: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed hooks browser ## create .venv, the tool environments, the git hooks, chromium
 
 # Locks install exactly as locked: every file checked against the lock's sha256 (--require-hashes), and only what the
 # lock lists (--no-deps: it lists every dependency, and pip's resolver in hash mode refuses a dependency asked for
@@ -37,6 +38,13 @@ $(SAM_VENV)/.installed: requirements/sam.lock
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/sam.lock
 	$(SAM_VENV)/bin/python -m pip check
+	touch $@
+
+# The static scanners (checkov, parliament): checkov pins boto3 and others at versions the dev lock cannot take.
+$(SCAN_VENV)/.installed: requirements/scan.lock
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/scan.lock
+	$(SCAN_VENV)/bin/python -m pip check
 	touch $@
 
 # Every lock again, with hashes, by pip-tools and uv at the versions of requirements/tools.lock in a throwaway
@@ -74,7 +82,7 @@ browser: ## install Debian's chromium and chromium-driver for the browser test, 
 demo: $(VENV)/.installed ## run the remediator against a simulated AWS account, write its HTML report
 	$(BIN)/vpc-remediator demo --html build/demo-report.html
 
-test: lint typecheck pytest cfn-lint validate build smoke ## every check CI runs
+test: lint typecheck pytest cfn-lint scan validate build smoke ## every check CI runs
 
 # Unit, integration and iac tests in one pytest run, spread over the cores by pytest-xdist (-n auto: one process per
 # core, 2 on a 2-core machine; worksteal: a process that runs out of tests takes some of the other's, since a few take
@@ -106,8 +114,16 @@ integration: $(VENV)/.installed ## adapters, handlers and the CLI against moto
 iac: $(VENV)/.installed cfn-lint ## template tests: cfn-lint, every events/ sample through the real rules
 	$(BIN)/pytest tests/iac
 
-cfn-lint: $(VENV)/.installed
-	$(BIN)/cfn-lint template.yaml
+# With the informational rules (I*): stateful resources without a deletion policy, and the like.
+cfn-lint: $(VENV)/.installed ## cfn-lint on template.yaml, informational rules included
+	$(BIN)/cfn-lint --include-checks I -- template.yaml
+
+# checkov's findings that do not apply here are suppressed in template.yaml beside the resource, each with its reason;
+# parliament's accepted findings are listed in the script, each with its reason. Offline: no download of checkov's
+# guidelines.
+scan: $(SCAN_VENV)/.installed ## checkov on template.yaml, parliament on every IAM policy it grants
+	$(SCAN_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
+	$(SCAN_VENV)/bin/python scripts/lint_iam_policies.py template.yaml
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
 	$(SAM) validate --lint --region us-east-1

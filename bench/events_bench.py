@@ -277,17 +277,17 @@ PLACEMENT_SCENARIOS: list[Scenario] = [
         "Lambda function in public subnets → NAT subnets",
         _function_public,
         "remediated",
-        8,
-        "GetFunction (configuration and tags), its subnets, the VPC's subnets and route tables, Query, "
-        "UpdateFunctionConfiguration, GetFunction to verify, PutItem. Code +2: NAT gateways, endpoints",
+        9,
+        "GetFunctionConfiguration and ListTags, its subnets, the VPC's subnets and route tables, Query, "
+        "UpdateFunctionConfiguration, GetFunctionConfiguration to verify, PutItem. Code +2: NAT gateways, endpoints",
     ),
     _placement(
         "Lambda function, VPC without NAT",
         _function_without_nat,
         "needs-nat",
-        5,
-        "GetFunction, its subnets, the VPC's subnets and route tables (no NAT subnet anywhere), PutItem. "
-        "Code +2: NAT gateways and endpoints, which the report's NAT advice needs",
+        6,
+        "GetFunctionConfiguration and ListTags, its subnets, the VPC's subnets and route tables (no NAT subnet "
+        "anywhere), PutItem. Code +2: NAT gateways and endpoints, which the report's NAT advice needs",
     ),
     _placement(
         "Fargate job definition without public IP → new revision",

@@ -6,6 +6,7 @@
 #   dev.lock    the project's .venv: pyproject.toml's dependencies, extras cli and dev, and its build backend
 #               (setuptools, so that the editable install needs no unhashed download), for the Python running this
 #   sam.lock    the SAM CLI's own environment (.tools/sam)
+#   scan.lock   the static scanners' own environment (.tools/scan: checkov, parliament)
 #   tools.lock  this script's tools: pip-tools 7.6.2 (pip-compile) and uv 0.13.8, from requirements/tools.in
 #   lambda.lock the Lambda layer, for the runtime in template.yaml (Python 3.13 on arm64) whatever this machine is:
 #               pip-compile resolves only for the Python and platform it runs on, uv for a named one
@@ -46,6 +47,7 @@ lock.write_text(text)
 EOF
 # --strip-extras: pip's hash checking takes boto3[crt] and the boto3 others ask for as two requirements.
 "${pip_compile[@]}" --strip-extras --output-file=requirements/sam.lock requirements/sam.in
+"${pip_compile[@]}" --output-file=requirements/scan.lock requirements/scan.in
 "${pip_compile[@]}" --output-file=requirements/tools.lock requirements/tools.in
 
 "$tools/bin/uv" pip compile --quiet --generate-hashes "${upgrade[@]}" \

@@ -53,6 +53,8 @@ class Trigger:
     error_message: str | None = None
     actor: str | None = None
     role_name: str | None = None
+    # The ARN of the role whose session made the call (CloudTrail's sessionIssuer.arn, with the role's path).
+    role_arn: str | None = None
     invoked_by: str | None = None
     request: Mapping[str, Any] = field(default_factory=dict)
     response: Mapping[str, Any] = field(default_factory=dict)
@@ -66,11 +68,16 @@ class Trigger:
         return self.error_code is not None
 
     def is_own_call(self, stack_name: str) -> bool:
-        """Made by one of the stack's roles, whose names all start with '<stack name>-' (loop guard)."""
-        prefix = f"{stack_name}-"
-        if self.role_name is not None and self.role_name.startswith(prefix):
-            return True
-        return self.actor is not None and f":assumed-role/{prefix}" in self.actor
+        """Made by one of the stack's roles: a role of this account under the path /vpc-remediator/<stack name>/
+        (the template's RolePath), as the rules' loop guard says. Not a name prefix: CloudFormation cuts long stack
+        names short in the names it generates, and another stack's roles may share a prefix."""
+        parts = (self.role_arn or "").split(":", 5)
+        return (
+            len(parts) == 6
+            and parts[2] == "iam"
+            and parts[4] == self.account
+            and parts[5].startswith(f"role/vpc-remediator/{stack_name}/")
+        )
 
 
 # The fields the rules compare as text: another type is a malformed (or forged) event, not a call to act on.
@@ -120,6 +127,7 @@ def parse_event(event: Any) -> Trigger:
         error_message=detail.get("errorMessage"),
         actor=identity.get("arn") or identity.get("invokedBy") or identity.get("principalId"),
         role_name=issuer.get("userName"),
+        role_arn=issuer.get("arn") if isinstance(issuer.get("arn"), str) else None,
         invoked_by=identity.get("invokedBy") or detail.get("invokedBy"),
         request=_mapping(detail.get("requestParameters")),
         response=_mapping(detail.get("responseElements")),

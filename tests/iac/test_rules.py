@@ -112,14 +112,48 @@ def test_the_own_role_exclusion_follows_the_stack_name() -> None:
 
 
 # The loop guard every CloudTrail rule carries (template.yaml writes it once, as the YAML anchor not-this-stacks-roles):
-# a call by one of this stack's roles, all named "<stack name>-...", never reaches a function.
-NOT_THIS_STACKS_ROLES = {"anything-but": {"prefix": {"Fn::Sub": "${AWS::StackName}-"}}}
+# a call by one of this stack's roles, all under the path /vpc-remediator/<stack name>/ of this account, never reaches a
+# function.
+NOT_THIS_STACKS_ROLES = {
+    "anything-but": {
+        "prefix": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/vpc-remediator/${AWS::StackName}/"}
+    }
+}
 LOOP_GUARD = {
     "$or": [
-        {"sessionContext": {"sessionIssuer": {"userName": [NOT_THIS_STACKS_ROLES]}}},
-        {"sessionContext": {"sessionIssuer": {"userName": [{"exists": False}]}}},
+        {"sessionContext": {"sessionIssuer": {"arn": [NOT_THIS_STACKS_ROLES]}}},
+        {"sessionContext": {"sessionIssuer": {"arn": [{"exists": False}]}}},
     ]
 }
+# CloudFormation's longest stack name (128 characters).
+LONGEST_STACK_NAME = "r" + "-remediator" * 11 + "x" * 6
+
+
+def by_role_of(stack_name: str, name: str = "ec2/DeleteSubnet_own_role.json") -> dict[str, Any]:
+    """The sample, made by a role of that stack as CloudFormation names it: the stack name cut to 30 characters."""
+    event = load(name)
+    issuer = event["detail"]["userIdentity"]["sessionContext"]["sessionIssuer"]
+    role_name = f"{stack_name[:30]}-DefaultVpcFunctionRole-1A2B3C4D5E6F"
+    issuer["userName"] = role_name
+    issuer["arn"] = f"arn:aws:iam::{event['account']}:role/vpc-remediator/{stack_name}/{role_name}"
+    return event
+
+
+def test_the_loop_guard_holds_for_the_longest_stack_name() -> None:
+    assert len(LONGEST_STACK_NAME) == 128
+    router = Router.from_template(TEMPLATE, LONGEST_STACK_NAME)
+    assert router.matching(by_role_of(LONGEST_STACK_NAME)) == []
+    assert [rule.function for rule in router.matching(load("ec2/DeleteSubnet.json"))] == ["DefaultVpcFunction"]
+
+
+def test_the_loop_guard_lets_through_another_stack_whose_name_starts_with_this_ones() -> None:
+    event = by_role_of("vpc-remediator-dev")
+    assert [rule.function for rule in Router.from_template(TEMPLATE, "vpc-remediator").matching(event)] == [
+        "DefaultVpcFunction"
+    ]
+    assert Router.from_template(TEMPLATE, "vpc-remediator-dev").matching(event) == []
+
+
 # The one rule that takes failed calls, on purpose: those that failed because the default VPC is missing.
 TAKES_FAILED_CALLS = "DefaultVpcFunction.DefaultVpcMissing"
 

@@ -39,8 +39,8 @@ def logical_commands(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def test_there_are_the_four_locks() -> None:
-    assert [lock.name for lock in LOCKS] == ["dev.lock", "lambda.lock", "sam.lock", "tools.lock"]
+def test_every_lock_is_checked_here() -> None:
+    assert [lock.name for lock in LOCKS] == ["dev.lock", "lambda.lock", "sam.lock", "scan.lock", "tools.lock"]
 
 
 @pytest.mark.parametrize("lock", LOCKS, ids=[lock.name for lock in LOCKS])

@@ -65,10 +65,11 @@ def test_only_the_stacks_functions_may_send_to_the_reports_queue() -> None:
     (statement,) = resource["Properties"]["PolicyDocument"]["Statement"]
     assert (statement["Effect"], statement["Principal"], statement["Action"]) == ("Deny", "*", "sqs:SendMessage")
     allowed = statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+    # The functions whose roles may send to it.
     senders = {
-        name
+        name.removesuffix("Role")
         for name, item in TEMPLATE["Resources"].items()
-        if item["Type"] == "AWS::Serverless::Function" and "SQSSendMessagePolicy" in json.dumps(item["Properties"])
+        if item["Type"] == "AWS::IAM::Role" and "ReportsQueueSendPermissions" in json.dumps(item["Properties"])
     }
     assert senders == {"DefaultVpcFunction", "SweepFunction", "NatGatewayFunction", "PlacementFunction"}
     assert sorted(json.dumps(item) for item in allowed) == sorted(

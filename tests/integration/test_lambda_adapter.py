@@ -39,9 +39,9 @@ def conflict(stubber: Stubber) -> None:
 
 
 def state(stubber: Stubber, state: str = "Active", update: str = "Successful", **extra: str) -> None:
-    """One GetFunction answer (what Lambda's waiters poll), shaped as Lambda returns it."""
+    """One GetFunctionConfiguration answer (what Lambda's waiters poll), shaped as Lambda returns it."""
     configuration = {"FunctionArn": ARN, "FunctionName": "orders", "State": state, "LastUpdateStatus": update, **extra}
-    stubber.add_response("get_function", {"Configuration": configuration}, {"FunctionName": ARN})
+    stubber.add_response("get_function_configuration", configuration, {"FunctionName": ARN})
 
 
 class Clock:
@@ -65,7 +65,7 @@ def test_an_update_in_progress_is_waited_out_with_lambdas_waiter_then_the_change
     with Stubber(client) as stubber:
         conflict(stubber)
         state(stubber, update="InProgress")  # what is it doing: an update
-        state(stubber, update="InProgress")  # function_updated_v2 polls...
+        state(stubber, update="InProgress")  # function_updated polls...
         state(stubber)  # ...until Successful
         stubber.add_response("update_function_configuration", {"FunctionArn": ARN}, EXPECTED)
         state(stubber, update="InProgress")  # our own change: the VPC change takes a while
@@ -81,7 +81,7 @@ def test_a_function_still_being_created_is_waited_for_before_the_first_update() 
     client = boto3.client("lambda", region_name="us-east-1")
     pending = function_workload(lambda_function.PROFILE, {**WORKLOAD.raw, "State": "Pending"}, {})
     with Stubber(client) as stubber:
-        state(stubber, state="Pending")  # function_active_v2 polls...
+        state(stubber, state="Pending")  # function_active polls...
         state(stubber)  # ...until Active
         stubber.add_response("update_function_configuration", {"FunctionArn": ARN}, EXPECTED)
         state(stubber)

@@ -1,178 +1,473 @@
-"""Each function's IAM permissions in template.yaml cover every AWS call its code makes (moto enforces no IAM)."""
+"""Each function's IAM permissions in template.yaml, checked both ways against the AWS calls its code makes.
+
+moto enforces no IAM, so the calls are recorded on the process's boto3 session (botocore's before-call event) while each
+function runs as Lambda runs it: its handler, with Powertools' idempotency on a table, the reports queue and the ledger,
+over scenarios that take every path that calls AWS (a repair, a redelivered event, a failure, every workload kind).
+Every call must be granted, and every action granted must be called: a right nothing uses is a right to remove. The
+few granted actions the code never calls itself are listed below, each with the reason.
+"""
 
 from __future__ import annotations
 
-import fnmatch
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
 
+from tests.integration import test_platform_corpus as corpus
 from tests.integration.conftest import regions
 from tests.support.nat_gateway import created_nat, event_for
-from vpc_remediator.cli.samples import events_dir, load_sample
+from vpc_remediator.aws import secrets
+from vpc_remediator.bootstrap import region_for
+from vpc_remediator.cli.local import LocalContext
+from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.cli.template import load_template
 from vpc_remediator.devkit.api_calls import counting
+from vpc_remediator.devkit.receiver import LocalReceiver
 from vpc_remediator.devkit.scenarios import REGION
-from vpc_remediator.devkit.scenarios.default_vpc import delete_default_vpc, delete_gateway, make_default_vpc_work
+from vpc_remediator.devkit.scenarios.default_vpc import (
+    default_vpc_id,
+    delete_default_vpc,
+    delete_last_default_subnet,
+    main_route_table,
+)
 from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
+    batch_role,
     build_topology,
     compute_environment,
     ecs_service,
     job_definition,
     lambda_function,
 )
-from vpc_remediator.remediation.entry import (
-    on_default_vpc_event,
-    on_nat_gateway_event,
-    on_placement_event,
-    on_sweep_event,
-)
-from vpc_remediator.settings import Settings
+from vpc_remediator.domain.errors import AwsCallError
+from vpc_remediator.handlers import _runtime
+from vpc_remediator.handlers._runtime import report_queue
+from vpc_remediator.remediation.entry import on_placement_event
+from vpc_remediator.settings import Settings, get_settings
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
-# The actions SAM's policy templates grant, for the ones the template uses.
-SAM_POLICY_TEMPLATES = {
-    "DynamoDBCrudPolicy": [
-        "dynamodb:GetItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:PutItem",
-        "dynamodb:Scan",
-        "dynamodb:Query",
-        "dynamodb:UpdateItem",
-        "dynamodb:BatchWriteItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:DescribeTable",
-        "dynamodb:ConditionCheckItem",
-    ],
-    "SQSSendMessagePolicy": ["sqs:SendMessage*"],
-    "AWSSecretsManagerGetSecretValuePolicy": ["secretsmanager:GetSecretValue"],
+TEMPLATE = load_template(Path(__file__).resolve().parents[2] / "template.yaml")
+RESOURCES = TEMPLATE["Resources"]
+ACCOUNT = "123456789012"
+
+# API operations whose IAM action has another name (the Service Authorization Reference): SQS authorizes its batch
+# calls as the single ones, Lambda's Invoke is lambda:InvokeFunction.
+IAM_ACTION = {
+    "sqs:SendMessageBatch": "sqs:SendMessage",
+    "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+    "lambda:Invoke": "lambda:InvokeFunction",
+}
+
+# Granted, and never called by the function's code: each one line why.
+_GET_ITEM = (
+    "Powertools reads a record only when a failed conditional put does not return it; DynamoDB (as moto) returns it "
+    "(ReturnValuesOnConditionCheckFailure)"
+)
+_PLACING = {
+    "dynamodb:GetItem": _GET_ITEM,
+    "ec2:DescribeVpcs": "UpdateFunctionConfiguration with a VpcConfig checks that its caller may describe VPCs "
+    "(Lambda's documented user permissions)",
+    "iam:PassRole": "not an API call: RegisterJobDefinition checks it for the roles a revision passes on",
+    "batch:TagResource": "not an API call here: RegisterJobDefinition checks it when the revision carries tags",
+}
+_EVENT_SOURCE = "Lambda's SQS event source calls it with the function's role, the code never does"
+_RUNTIME = "Lambda itself uses it with the function's role (its logs, its active tracing)"
+LAMBDA_ITSELF = {
+    "logs:CreateLogStream": _RUNTIME,
+    "logs:PutLogEvents": _RUNTIME,
+    "xray:PutTraceSegments": _RUNTIME,
+    "xray:PutTelemetryRecords": _RUNTIME,
+}
+NOT_CALLED_BY_THE_CODE: dict[str, dict[str, str]] = {
+    "DefaultVpcFunction": {**LAMBDA_ITSELF, "dynamodb:GetItem": _GET_ITEM},
+    "NatGatewayFunction": {**LAMBDA_ITSELF, "dynamodb:GetItem": _GET_ITEM},
+    "PlacementFunction": {**LAMBDA_ITSELF, **_PLACING},
+    # The sweep also repairs the default VPC: it does read VPCs.
+    "SweepFunction": {
+        **LAMBDA_ITSELF,
+        **{action: why for action, why in _PLACING.items() if action != "ec2:DescribeVpcs"},
+        "ecs:DescribeClusters": "only for a service that names neither a launch type nor a strategy, a shape moto "
+        "cannot hold (it reports launchType EC2); PlacementFunction's test takes that path with AWS's shapes",
+    },
+    "NotifierFunction": {
+        **LAMBDA_ITSELF,
+        "sqs:ReceiveMessage": _EVENT_SOURCE,
+        "sqs:DeleteMessage": _EVENT_SOURCE,
+        "sqs:GetQueueAttributes": _EVENT_SOURCE,
+    },
 }
 
 
-def allowed_actions(function: str) -> list[str]:
-    """Every action the function's Policies allow (statements, SAM policy templates, the managed policy)."""
-    template = load_template(TEMPLATE)
-    resources = template["Resources"]
-    actions: list[str] = []
+def _statements(node: Any) -> list[dict[str, Any]]:
+    """The statements of a policy entry: a managed policy's Ref, or a policy of the role's own."""
+    if "Fn::If" in node:  # a conditional policy (Slack on) counts as granted
+        return _statements(node["Fn::If"][1])
+    if "Ref" in node:
+        return list(RESOURCES[node["Ref"]]["Properties"]["PolicyDocument"]["Statement"])
+    return list(node["PolicyDocument"]["Statement"])
 
-    def from_statements(statements: list[dict[str, Any]]) -> None:
-        for statement in statements:
-            if statement.get("Effect") == "Allow":
+
+def granted_actions(function: str) -> set[str]:
+    """Every action the template allows the function's role: its managed policies, its own policies, and the
+    policies attached to it by name."""
+    role = RESOURCES[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    properties = RESOURCES[role]["Properties"]
+    entries = [*properties.get("ManagedPolicyArns", []), *properties.get("Policies", [])]
+    entries += [
+        item["Properties"]
+        for item in RESOURCES.values()
+        if item["Type"] == "AWS::IAM::Policy" and {"Ref": role} in item["Properties"]["Roles"]
+    ]
+    actions: set[str] = set()
+    for entry in entries:
+        for statement in _statements(entry):
+            if statement["Effect"] == "Allow":
                 action = statement["Action"]
-                actions.extend(action if isinstance(action, list) else [action])
-
-    for entry in resources[function]["Properties"].get("Policies", []):
-        # A conditional policy (Slack on) counts as granted: the test checks what the code may need.
-        policy = entry["Fn::If"][1] if "Fn::If" in entry else entry
-        if "Statement" in policy:
-            from_statements(policy["Statement"])
-        elif "Ref" in policy:
-            from_statements(resources[policy["Ref"]]["Properties"]["PolicyDocument"]["Statement"])
-        else:
-            for name in policy:
-                actions.extend(SAM_POLICY_TEMPLATES[name])
+                actions.update(action if isinstance(action, list) else [action])
     return actions
 
 
-def assert_allowed(function: str, calls: set[str]) -> None:
-    allowed = allowed_actions(function)
-    missing = sorted(call for call in calls if not any(fnmatch.fnmatchcase(call, pattern) for pattern in allowed))
-    assert not missing, f"{function} calls {missing} but template.yaml does not allow them"
+def assert_calls_match_grants(function: str, called: set[str]) -> None:
+    """Every call granted, every grant called (or listed in NOT_CALLED_BY_THE_CODE, and then really not called)."""
+    actions = {IAM_ACTION.get(call, call) for call in called}
+    granted = granted_actions(function)
+    assert not actions - granted, f"{function} calls {sorted(actions - granted)}, which template.yaml does not grant"
+    exceptions = NOT_CALLED_BY_THE_CODE[function]
+    unused = granted - actions - set(exceptions)
+    assert not unused, f"{function} is granted {sorted(unused)}, which none of its calls needs: remove them"
+    stale = sorted(actions & set(exceptions))
+    assert not stale, f"{function} does call {stale}: remove them from NOT_CALLED_BY_THE_CODE"
+
+
+# One simulated account, configured as the template configures the functions -----------------------------------------
 
 
 @pytest.fixture
-def account() -> Iterator[dict[str, Any]]:
+def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """A simulated account with the stack's tables and queue, and the functions' environment pointing at them."""
     with mock_aws():
-        client = {name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch")}
-        make_default_vpc_work(client["ec2"])
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName="ledger",
-            AttributeDefinitions=[
-                {"AttributeName": "resource", "AttributeType": "S"},
-                {"AttributeName": "at", "AttributeType": "S"},
-            ],
-            KeySchema=[{"AttributeName": "resource", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield {**client, "topology": build_topology(client["ec2"])}
+        for table, keys in (("idempotency", ("id",)), ("ledger", ("resource", "at"))):
+            dynamodb.create_table(
+                TableName=table,
+                AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in keys],
+                KeySchema=[
+                    {"AttributeName": key, "KeyType": kind} for key, kind in zip(keys, ("HASH", "RANGE"), strict=False)
+                ],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        queue = boto3.client("sqs", region_name=REGION).create_queue(QueueName="reports")["QueueUrl"]
+        for name, value in {
+            "IDEMPOTENCY_TABLE": "idempotency",
+            "POWERTOOLS_IDEMPOTENCY_DISABLED": "false",
+            "REPORTS_QUEUE_URL": queue,
+            "LEDGER_TABLE": "ledger",
+        }.items():
+            monkeypatch.setenv(name, value)
+        forget_clients()
+        yield {name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch")}
+        forget_clients()
 
 
-SETTINGS = Settings(stack_name="vpc-remediator", ledger_table="ledger")
-# In Lambda the functions read their account from their own ARN (no call), as the handlers pass it here.
-ACCOUNT = "123456789012"
+def forget_clients() -> None:
+    """Clients made before a test would not be counted (a client copies its session's event hooks when it is made):
+    the reports queue's, the webhook secret's and Powertools' idempotency store's are made afresh in each test."""
+    get_settings.cache_clear()
+    report_queue.cache_clear()
+    secrets.clear_cache()
+    _runtime._guarded.cache_clear()
 
 
-def test_the_sweep_is_allowed_every_call_it_makes(account: dict[str, Any]) -> None:
-    topo = account["topology"]
-    ecs_service(account["ecs"], "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
-    lambda_function(account["lambda"], account["iam"], "orders", topo.public, (topo.web_sg,))
-    compute_environment(account["batch"], account["iam"], "jobs", topo.public, (topo.web_sg,))
-    job_definition(account["batch"], account["iam"], "nightly-report", None)
-    delete_gateway(account["ec2"])
-    scheduled = json.loads((events_dir() / "events/Scheduled_sweep.json").read_text())
+def function_arn(function: str) -> str:
+    """The function's own ARN, as Lambda puts it in the context."""
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:vpc-remediator-{function}-AbC"
+
+
+def run(function: str, handler: Callable[..., Any], event: dict[str, Any]) -> Any:
+    """The handler, called as Lambda calls it."""
+    return handler(event, LocalContext(function, invoked_function_arn=function_arn(function)))
+
+
+def failing_once(operation: str, service: str = "ec2") -> None:
+    """Make the next call of that operation fail as an unreachable endpoint does (a handler then raises for Lambda to
+    retry, and Powertools deletes its record of the event)."""
+    clients = region_for(REGION).clients
+    events = (clients.lambda_() if service == "lambda" else clients.ec2()).meta.events
+    event_name = f"before-call.{service}.{operation}"
+
+    def fail(**_: Any) -> None:
+        events.unregister(event_name, unique_id="permissions-fault")
+        raise EndpointConnectionError(endpoint_url=f"https://{service}.example")
+
+    events.register(event_name, fail, unique_id="permissions-fault")
+
+
+def redelivered(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """The event delivered again by EventBridge (Powertools answers it from its record); with an event_id, another
+    event of the same shape (the function handles it afresh)."""
+    again = dict(event, id=f"{event['id']}-again")
+    if event_id is not None:
+        again["id"] = event_id
+        if "eventID" in event["detail"]:
+            again["detail"] = {**event["detail"], "eventID": event_id}
+    return again
+
+
+# The functions ----------------------------------------------------------------------------------------------------
+
+
+def test_the_default_vpc_function_calls_exactly_what_it_is_granted(lambda_environment: dict[str, Any]) -> None:
+    from vpc_remediator.handlers.default_vpc import lambda_handler  # noqa: PLC0415  (after the environment is set)
+
+    ec2 = lambda_environment["ec2"]
+    delete_default_vpc(ec2)
+    deleted = load_sample("ec2/DeleteVpc")
     with counting() as counter:
-        reports = on_sweep_event(scheduled, regions(SETTINGS), out_of_time=lambda: False, own_account=ACCOUNT).reports
-    calls = set(counter.calls)
-    assert reports[0].details.counts["ecs-service"] == {"remediated": 1}
-    assert {"ecs:ListClusters", "lambda:ListFunctions", "ecs:UpdateService", "ec2:AttachInternetGateway"} <= calls
-    assert_allowed("SweepFunction", calls)
+        # The VPC, its gateway and route rebuilt; the same event again; a subnet; a route to a stale gateway.
+        (repaired,) = run("DefaultVpcFunction", lambda_handler, deleted)
+        assert run("DefaultVpcFunction", lambda_handler, redelivered(deleted)) == [repaired]
+        delete_last_default_subnet(ec2)
+        (subnet,) = run("DefaultVpcFunction", lambda_handler, load_sample("ec2/DeleteSubnet"))
+        table = main_route_table(ec2, str(default_vpc_id(ec2)))["RouteTableId"]
+        stale = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.replace_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=stale)
+        (route,) = run("DefaultVpcFunction", lambda_handler, load_sample("ec2/ReplaceRoute"))
+        failing_once("DescribeVpcs")
+        with pytest.raises(AwsCallError, match="Could not connect"):
+            run("DefaultVpcFunction", lambda_handler, load_sample("ec2/DeleteRoute"))
+    assert [report["outcome"] for report in (repaired, subnet, route)] == ["remediated"] * 3
+    assert {"ec2:CreateDefaultSubnet", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
+    assert_calls_match_grants("DefaultVpcFunction", set(counter.calls))
 
 
-def test_placement_is_allowed_every_call_it_makes(account: dict[str, Any]) -> None:
-    topo = account["topology"]
-    # HTTPS through a prefix list (its entries are read) and a Fargate environment (the job definition's groups).
-    ec2 = account["ec2"]
+def test_the_nat_gateway_function_calls_exactly_what_it_is_granted(lambda_environment: dict[str, Any]) -> None:
+    from vpc_remediator.handlers.nat_gateway import lambda_handler  # noqa: PLC0415  (after the environment is set)
+
+    event = event_for(created_nat(lambda_environment["ec2"]))
+    with counting() as counter:
+        (report,) = run("NatGatewayFunction", lambda_handler, event)
+        failing_once("DescribeNatGateways")
+        with pytest.raises(AwsCallError, match="Could not connect"):
+            run(
+                "NatGatewayFunction",
+                lambda_handler,
+                redelivered(event, "another-call"),
+            )
+    assert report["kind"] == "nat-gateway"
+    assert_calls_match_grants("NatGatewayFunction", set(counter.calls))
+
+
+def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
+    """One event of every workload kind in need of a change, in a topology with an HTTPS rule through a prefix list."""
+    ec2, ecs, batch, iam = client["ec2"], client["ecs"], client["batch"], client["iam"]
+    topo = build_topology(ec2)
     prefix_list = ec2.create_managed_prefix_list(
         PrefixListName="partners", MaxEntries=2, AddressFamily="IPv4", Entries=[{"Cidr": "0.0.0.0/0"}]
     )["PrefixList"]["PrefixListId"]
     permission = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": prefix_list}]}
     ec2.authorize_security_group_ingress(GroupId=topo.web_sg, IpPermissions=[permission])
-    compute_environment(account["batch"], account["iam"], "jobs", topo.public, (topo.web_sg,))
-    events = [
+    groups = (topo.web_sg,)
+    service = ecs_service(ecs, "checkout", awsvpc(topo.isolated, groups, False))
+    definition = ecs.describe_task_definition(taskDefinition="api")["taskDefinition"]["taskDefinitionArn"]
+    network = awsvpc(topo.isolated, groups, public_ip=False)
+    task = ecs.run_task(cluster="shop", taskDefinition=definition, launchType="FARGATE", networkConfiguration=network)
+    started = [{"taskArn": task["tasks"][0]["taskArn"], "clusterArn": task["tasks"][0]["clusterArn"]}]
+    ecs_service(ecs, "canary", {}, deployment_controller="EXTERNAL")
+    task_set = ecs.create_task_set(
+        cluster="shop", service="canary", taskDefinition=definition, launchType="FARGATE", networkConfiguration=network
+    )["taskSet"]
+    compute_environment(batch, iam, "jobs", topo.public, groups)
+    bridge = ecs.register_task_definition(
+        family="legacy", networkMode="bridge", containerDefinitions=[{"name": "a", "image": "nginx", "memory": 256}]
+    )["taskDefinition"]["taskDefinitionArn"]
+    legacy = ecs.create_service(cluster="shop", serviceName="legacy", taskDefinition=bridge, desiredCount=1)["service"]
+    return [
         load_sample(
-            "ecs/CreateService", **ecs_service(account["ecs"], "checkout", awsvpc(topo.isolated, (topo.web_sg,), False))
+            "ecs/CreateService",
+            request={"cluster": "shop", "serviceName": "legacy", "taskDefinition": bridge},
+            responseElements={"service": {"serviceArn": legacy["serviceArn"], "clusterArn": "shop"}},
         ),
+        load_sample("ecs/CreateService", **service),
+        load_sample(
+            "ecs/RunTask",
+            request={"cluster": "shop", "taskDefinition": definition, "networkConfiguration": network},
+            responseElements={"tasks": started},
+        ),
+        load_sample("ecs/CreateTaskSet", responseElements={"taskSet": {k: str(v) for k, v in task_set.items()}}),
+        load_sample(
+            "lambda/CreateFunction20150331", **lambda_function(client["lambda"], iam, "orders", topo.public, groups)
+        ),
+        load_sample("batch/RegisterJobDefinition", **job_definition(batch, iam, "nightly-report", None)),
+        load_sample(
+            "batch/CreateComputeEnvironment", **compute_environment(batch, iam, "later", topo.isolated, groups)
+        ),
+        # A function in a VPC without NAT: needs-nat, its advice priced from the Price List (pricing:GetProducts).
         load_sample(
             "lambda/CreateFunction20150331",
-            **lambda_function(account["lambda"], account["iam"], "orders", topo.public, (topo.web_sg,)),
-        ),
-        load_sample(
-            "batch/RegisterJobDefinition", **job_definition(account["batch"], account["iam"], "nightly-report", None)
+            **lambda_function(client["lambda"], iam, "edge", topo.edge_public, (topo.edge_sg,)),
         ),
     ]
+
+
+def corpus_ids(name: str, client: dict[str, Any]) -> dict[str, str]:
+    """What the corpus of real shapes names in its cases, made in this account."""
+    topo = build_topology(client["ec2"])
+    return {
+        "public_a": topo.public[0],
+        "public_b": topo.public[1],
+        "isolated_a": topo.isolated[0],
+        "isolated_b": topo.isolated[1],
+        "web_sg": topo.web_sg,
+        "batch_role": batch_role(client["iam"]),
+        "instance_profile": client["iam"].create_instance_profile(InstanceProfileName=f"{name}-instances")[
+            "InstanceProfile"
+        ]["Arn"],
+        **corpus._batch_vpc(client["ec2"]),
+    }
+
+
+def corpus_case(name: str, client: dict[str, Any], counter: Any) -> list[str]:
+    """A case of the corpus of real shapes through PlacementFunction's entry point, its stubbed calls counted too
+    (moto cannot hold those shapes); the outcome of each report."""
+    ids = corpus_ids(name, client)
+    case = corpus.load_case(name, ids)
+    corpus._prepare(corpus.Account(client, ids), case.get("moto", []))
+    stubbed = corpus._stubbed(case)
+    for stubbed_client, _ in stubbed.values():
+        # The stub answers in before-call; parameters are built before it, so the counter sees every stubbed call.
+        stubbed_client.meta.events.register("before-parameter-build", counter)
+    event = load_sample(
+        case["event"]["sample"],
+        request=case["event"]["requestParameters"],
+        responseElements=case["event"]["responseElements"],
+    )
+    preset = {service: stubbed_client for service, (stubbed_client, _) in stubbed.items()}
+    settings = Settings(stack_name="vpc-remediator", ledger_table="ledger")
+    reports = on_placement_event(event, regions(settings, **preset), own_account=ACCOUNT)
+    return [report.outcome.value for report in reports]
+
+
+def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environment: dict[str, Any]) -> None:
+    from vpc_remediator.handlers.placement import lambda_handler  # noqa: PLC0415  (after the environment is set)
+
+    events = placement_events(lambda_environment)
     with counting() as counter:
-        outcomes = [
-            report.outcome.value
-            for event in events
-            for report in on_placement_event(event, regions(SETTINGS), own_account=ACCOUNT)
-        ]
-    calls = set(counter.calls)
-    assert outcomes == ["remediated", "remediated", "remediated"]
-    assert "ec2:GetManagedPrefixListEntries" in calls
-    assert_allowed("PlacementFunction", calls)
+        outcomes = [report["outcome"] for event in events for report in run("PlacementFunction", lambda_handler, event)]
+        failing_once("DescribeSubnets")
+        with pytest.raises(AwsCallError, match="Could not connect"):
+            run(
+                "PlacementFunction",
+                lambda_handler,
+                redelivered(events[1], "another-call"),
+            )
+        # A service whose platform comes from its cluster's default strategy; a Batch EC2 environment's launch template.
+        outcomes += corpus_case("ecs_cluster_default_fargate", lambda_environment, counter)
+        outcomes += corpus_case("batch_ec2_launch_template", lambda_environment, counter)
+    # The compute environment's change is made but reads back unchanged: moto ignores computeResources (DESIGN notes).
+    assert outcomes == [
+        "skipped",
+        "remediated",
+        "skipped",
+        "skipped",
+        "remediated",
+        "remediated",
+        "failed",
+        "needs-nat",
+        "remediated",
+        "compliant",
+    ]
+    assert {
+        "ec2:GetManagedPrefixListEntries",
+        "ecs:DescribeClusters",
+        "ec2:DescribeLaunchTemplateVersions",
+        "pricing:GetProducts",
+    } <= set(counter.calls)
+    assert_calls_match_grants("PlacementFunction", set(counter.calls))
 
 
-def test_the_default_vpc_guardian_is_allowed_every_call_it_makes(ec2: Any) -> None:
+class CloseToItsTimeout(LocalContext):
+    """An invocation with a second left: the sweep hands its cursor to a new invocation of itself."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 1_000
+
+
+def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str, Any]) -> None:
+    from vpc_remediator.handlers.sweep import lambda_handler  # noqa: PLC0415  (after the environment is set)
+
+    client = lambda_environment
+    ec2 = client["ec2"]
+    scheduled = load_sample("events/Scheduled_sweep")
     delete_default_vpc(ec2)
     with counting() as counter:
-        (report,) = on_default_vpc_event(load_sample("ec2/DeleteVpc"), regions(SETTINGS), own_account=ACCOUNT)
-    calls = set(counter.calls)
-    assert report.outcome.value == "remediated"
-    assert_allowed("DefaultVpcFunction", calls)
+        rebuilt = run("SweepFunction", lambda_handler, scheduled)
+        # Every workload kind (a Batch EC2 environment with a launch template too), a missing default subnet, then a
+        # default route to a stale gateway.
+        placement_events(client)
+        ids = corpus_ids("batch_ec2_launch_template", client)
+        case = corpus.load_case("batch_ec2_launch_template", ids)
+        corpus._prepare(corpus.Account(client, ids), case["moto"])
+        delete_last_default_subnet(ec2)
+        placed = run("SweepFunction", lambda_handler, redelivered(scheduled, "second"))
+        table = main_route_table(ec2, str(default_vpc_id(ec2)))["RouteTableId"]
+        stale = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.replace_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=stale)
+        rerouted = run("SweepFunction", lambda_handler, redelivered(scheduled, "third"))
+        # Close to its timeout it invokes itself (the first try cannot reach Lambda: the handler raises).
+        lambda_function(client["lambda"], client["iam"], "vpc-remediator-SweepFunction-AbC", (), ())
+        close = CloseToItsTimeout("SweepFunction", invoked_function_arn=function_arn("SweepFunction"))
+        failing_once("Invoke", "lambda")
+        with pytest.raises(AwsCallError, match="Could not connect"):
+            lambda_handler(redelivered(scheduled, "fourth"), close)
+        handed_over = lambda_handler(redelivered(scheduled, "fourth"), close)
+    outcomes = [[(report["kind"], report["outcome"]) for report in run[1:]] for run in (rebuilt, placed, rerouted)]
+    assert outcomes[0] == [("default-vpc", "remediated")]
+    assert ("ecs-service", "remediated") in outcomes[1] and ("default-vpc", "remediated") in outcomes[1]
+    assert outcomes[2][0] == ("default-vpc", "remediated")
+    assert handed_over[0]["details"]["continues_from"] is not None
+    assert ("lambda-function", "needs-nat") in outcomes[1]  # priced from the Price List
+    assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
+    assert_calls_match_grants("SweepFunction", set(counter.calls))
 
 
-def test_the_nat_gateway_report_is_allowed_every_call_it_makes(ec2: Any) -> None:
-    gateway = created_nat(ec2)
-    with counting() as counter:
-        (report,) = on_nat_gateway_event(event_for(gateway), regions(SETTINGS), own_account=ACCOUNT)
-    calls = set(counter.calls)
-    assert report.kind == "nat-gateway"
-    assert calls, "the report reads the gateway's VPC"
-    assert_allowed("NatGatewayFunction", calls)
+def test_the_notifier_calls_exactly_what_it_is_granted(
+    lambda_environment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vpc_remediator.handlers import notifier  # noqa: PLC0415  (after the environment is set)
+
+    with LocalReceiver() as receiver:
+        secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="slack-webhook", SecretString=json.dumps({"url": receiver.url})
+        )["ARN"]
+        monkeypatch.setenv("SLACK_WEBHOOK_SECRET_ARN", secret)
+        get_settings.cache_clear()
+        report = {
+            "resource": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/shop/checkout",
+            "kind": "ecs-service",
+            "outcome": "remediated",
+            "reason": "moved to public subnets",
+            "actions": [],
+            "event_id": "event-1",
+            "account": ACCOUNT,
+            "region": REGION,
+        }
+        record = {
+            "messageId": "message-1",
+            "receiptHandle": "handle-1",
+            "body": json.dumps(report),
+            "attributes": {"ApproximateReceiveCount": "1"},
+            "messageAttributes": {},
+            "eventSource": "aws:sqs",
+            "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:reports",
+            "awsRegion": REGION,
+        }
+        with counting() as counter:
+            response = run("NotifierFunction", notifier.lambda_handler, {"Records": [record]})
+    assert response == {"batchItemFailures": []}
+    assert receiver.received
+    assert_calls_match_grants("NotifierFunction", set(counter.calls))

@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,38 @@ def test_calls_by_the_stacks_own_roles_are_recognised() -> None:
     assert not parse_event(sample("ec2/DeleteSubnet")).is_own_call("vpc-remediator")
     assert not parse_event(sample("ec2/DeleteSubnet_own_role")).is_own_call("other-stack")
     assert not parse_event(sample("ec2/DeleteVpc_iam_user")).is_own_call("vpc-remediator")
+
+
+# CloudFormation's longest stack name: the generated role names cut it short, the role path keeps it whole.
+LONGEST_STACK_NAME = "r" + "-remediator" * 11 + "x" * 6
+
+
+def called_by_role(arn: str, account: str = "123456789012") -> dict[str, Any]:
+    event = sample("ec2/DeleteSubnet_own_role")
+    event["account"] = account
+    issuer = event["detail"]["userIdentity"]["sessionContext"]["sessionIssuer"]
+    issuer["arn"] = arn
+    issuer["userName"] = arn.rsplit("/", 1)[1]
+    return event
+
+
+def test_the_stacks_own_roles_are_known_by_their_path_whatever_the_stack_names_length() -> None:
+    assert len(LONGEST_STACK_NAME) == 128
+    # A generated name keeps only the start of the stack name: no prefix check could recognise it.
+    role = f"arn:aws:iam::123456789012:role/vpc-remediator/{LONGEST_STACK_NAME}/{LONGEST_STACK_NAME[:30]}-Sweep-1A2B3C"
+    assert parse_event(called_by_role(role)).is_own_call(LONGEST_STACK_NAME)
+    assert not parse_event(called_by_role(role)).is_own_call(LONGEST_STACK_NAME[:-1])
+
+
+def test_roles_that_only_share_the_stacks_name_prefix_are_not_its_own() -> None:
+    # Another stack whose name starts with this one's, a role named like the stack's, the right path in another account.
+    others = [
+        "arn:aws:iam::123456789012:role/vpc-remediator/vpc-remediator-dev/vpc-remediator-dev-SweepFunctionRole-1A2B",
+        "arn:aws:iam::123456789012:role/vpc-remediator-SweepFunctionRole-1A2B3C4D5E6F",
+        "arn:aws:iam::999999999999:role/vpc-remediator/vpc-remediator/vpc-remediator-SweepFunctionRole-1A2B",
+    ]
+    for arn in others:
+        assert not parse_event(called_by_role(arn)).is_own_call("vpc-remediator"), arn
 
 
 @pytest.mark.parametrize(

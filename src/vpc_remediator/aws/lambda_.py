@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 # A function being created (State Pending) or updated (LastUpdateStatus InProgress) refuses any other change
 # (ResourceConflictException), and a VPC change can keep it so for minutes while Lambda sets up its network
-# interfaces. Lambda's own waiters poll GetFunction; all the waits of one change share this bound, which fits
-# inside the function's timeout.
+# interfaces. Lambda's own waiters poll GetFunctionConfiguration; all the waits of one change share this bound, which
+# fits inside the function's timeout. GetFunction is never called: it also returns a download link to the function's
+# code, a right the remediator must not need (README, Security model).
 MAX_WAIT_SECONDS = 90.0
 WAIT_DELAY_SECONDS = 5
 
@@ -31,7 +32,7 @@ def _vpc_config_option(subnets: Sequence[str], groups: Sequence[str]) -> str:
 
 
 def function_workload(profile: Profile, configuration: Mapping[str, Any], tags: Mapping[str, str]) -> Workload:
-    """A function's configuration (as GetFunction or ListFunctions return it) and its tags, as a Workload."""
+    """A function's configuration (as GetFunctionConfiguration or ListFunctions return it) and tags, as a Workload."""
     raw: dict[str, Any] = dict(configuration)
     vpc = raw.get("VpcConfig") or {}
     return Workload(
@@ -65,15 +66,22 @@ class LambdaAdapter:
         self._clock = clock
 
     def load(self, ref: WorkloadRef) -> Workload:
-        """The function's configuration and tags (one GetFunction call)."""
-        # ResourceNotFoundException becomes ResourceNotFoundError: retried while the function may still appear.
-        with translated("lambda:GetFunction"):
-            found = self._lambda.get_function(FunctionName=ref.identifier)
-        return function_workload(self._profile, found["Configuration"], {**found.get("Tags", {}), **ref.tags})
+        """The function's configuration and its tags (GetFunctionConfiguration, then ListTags on its ARN)."""
+        configuration = self._configuration(ref.identifier)
+        with translated("lambda:ListTags"):
+            tags = self._lambda.list_tags(Resource=configuration["FunctionArn"]).get("Tags", {})
+        return function_workload(self._profile, configuration, {**tags, **ref.tags})
 
     def reload(self, workload: Workload, arn: str) -> Workload:
-        """Describe it again (verification after a write)."""
-        return self.load(WorkloadRef(workload.kind, arn))
+        """Describe it again (verification after a write); its tags are the ones it was loaded with."""
+        return function_workload(self._profile, self._configuration(arn), workload.tags)
+
+    def _configuration(self, name: str) -> dict[str, Any]:
+        # ResourceNotFoundException becomes ResourceNotFoundError: retried while the function may still appear.
+        with translated("lambda:GetFunctionConfiguration"):
+            found: dict[str, Any] = dict(self._lambda.get_function_configuration(FunctionName=name))
+        found.pop("ResponseMetadata", None)  # the configuration only, as ListFunctions gives it
+        return found
 
     def plan(self, workload: Workload, plan: NetworkPlan) -> Action:
         """The UpdateFunctionConfiguration call (VpcConfig only, security groups kept) and its undo."""
@@ -115,8 +123,7 @@ class LambdaAdapter:
 
     def _wait_until_free(self, name: str, deadline: float, configuration: Mapping[str, Any] | None = None) -> None:
         if configuration is None:
-            with translated("lambda:GetFunction"):
-                configuration = self._lambda.get_function(FunctionName=name)["Configuration"]
+            configuration = self._configuration(name)
         if configuration.get("State") == "Pending":
             self._wait(name, "active", deadline)
         elif configuration.get("LastUpdateStatus") == "InProgress":
@@ -126,16 +133,16 @@ class LambdaAdapter:
         """Wait with Lambda's waiter until the function is active or updated, or the deadline; why it failed."""
         delay = max(self._wait_delay, 1)
         config: Any = {"Delay": self._wait_delay, "MaxAttempts": max(1, int((deadline - self._clock()) // delay))}
-        waiter = self._lambda.get_waiter("function_active_v2" if until == "active" else "function_updated_v2")
+        waiter = self._lambda.get_waiter("function_active" if until == "active" else "function_updated")
         try:
             waiter.wait(FunctionName=name, WaiterConfig=config)
         except WaiterError as exc:
             last: dict[str, Any] = dict(exc.last_response or {})
-            found: dict[str, Any] = last.get("Configuration") or {}
+            found: dict[str, Any] = last
             if found.get("State") == "Failed" or found.get("LastUpdateStatus") == "Failed":
                 code = found.get("LastUpdateStatusReasonCode") or found.get("StateReasonCode") or "Failed"
                 return f"{code}: {found.get('LastUpdateStatusReason') or found.get('StateReason') or ''}".strip()
             if "Error" in last:
-                raise AwsCallError(f"lambda:GetFunction failed while waiting for {name}: {exc}") from exc
+                raise AwsCallError(f"lambda:GetFunctionConfiguration failed while waiting for {name}: {exc}") from exc
             # Still in progress at the deadline: the change is made; the read after it shows where it stands.
         return None

@@ -70,6 +70,6 @@ KIND = WorkloadKind(
     ),
     adapter=_adapter,
     console_url=console_url,
-    iam_actions=frozenset({"lambda:GetFunction", "lambda:UpdateFunctionConfiguration"}),
+    iam_actions=frozenset({"lambda:GetFunctionConfiguration", "lambda:ListTags", "lambda:UpdateFunctionConfiguration"}),
     sweep=SweepListing("lambda-functions", _lister, frozenset({"lambda:ListFunctions", "lambda:ListTags"})),
 )

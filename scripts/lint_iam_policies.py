@@ -1,0 +1,141 @@
+"""Lint every IAM policy template.yaml grants with parliament (an IAM policy linter); exit 1 on any finding.
+
+Runs in the scanners' environment (.tools/scan, requirements/scan.lock), which has parliament and PyYAML but not the
+project. Parliament reads plain JSON policies, so the template's intrinsics are written out for a stand-in stack
+(account 123456789012, us-east-1): Sub and Ref of pseudo-parameters, Ref and GetAtt .Arn of the stack's own resources
+as ARNs of their type, the Slack-on branch of every If.
+
+    .tools/scan/bin/python scripts/lint_iam_policies.py template.yaml
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from parliament import analyze_policy_string
+
+PSEUDO = {
+    "AWS::Partition": "aws",
+    "AWS::Region": "us-east-1",
+    "AWS::AccountId": "123456789012",
+    "AWS::StackName": "vpc-remediator",
+    "AWS::StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/vpc-remediator/0",
+}
+# How each type of the stack's resources is named in an ARN (GetAtt .Arn, and Ref where it gives an ARN).
+ARN_BY_TYPE = {
+    "AWS::DynamoDB::Table": "arn:aws:dynamodb:us-east-1:123456789012:table/{}",
+    "AWS::SQS::Queue": "arn:aws:sqs:us-east-1:123456789012:{}",
+    "AWS::Serverless::Function": "arn:aws:lambda:us-east-1:123456789012:function:{}",
+    "AWS::Logs::LogGroup": "arn:aws:logs:us-east-1:123456789012:log-group:{}:*",
+    "AWS::IAM::Role": "arn:aws:iam::123456789012:role/vpc-remediator/vpc-remediator/{}",
+    "AWS::IAM::ManagedPolicy": "arn:aws:iam::123456789012:policy/{}",
+}
+# Parameters a policy names.
+PARAMETERS = {"SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf"}
+# Findings accepted after review, by (policy, finding issue, the actions it names), each with the reason.
+PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
+ACCEPTED: dict[tuple[str, str, str], str] = {
+    PASS_JOB_ROLES: "a job definition's new revision passes on the roles it already names, to batch.amazonaws.com "
+    "and ecs-tasks.amazonaws.com only (iam:PassedToService)",
+}
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Keeps CloudFormation's short tags (!Sub, !GetAtt, ...) as their long form."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+class Resolver:
+    """Writes a template's intrinsics out for the stand-in stack."""
+
+    def __init__(self, resources: dict[str, Any]) -> None:
+        self.resources = resources
+
+    def arn(self, name: str) -> str:
+        # SAM makes a role named <Function>Role for each function without one of its own.
+        kind = "AWS::IAM::Role" if name not in self.resources else self.resources[name]["Type"]
+        return ARN_BY_TYPE[kind].format(name)
+
+    def ref(self, name: str) -> Any:
+        if name in PSEUDO:
+            return PSEUDO[name]
+        if name in PARAMETERS:
+            return PARAMETERS[name]
+        return self.arn(name) if name in self.resources else name
+
+    def __call__(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [item for item in (self(item) for item in node) if item is not None]
+        if not isinstance(node, dict):
+            return node
+        if set(node) == {"Ref"}:
+            return None if node["Ref"] == "AWS::NoValue" else self.ref(node["Ref"])
+        if set(node) == {"Fn::Sub"}:
+            return re.sub(r"\$\{([^}]+)\}", lambda match: str(self.ref(match.group(1))), node["Fn::Sub"])
+        if set(node) == {"Fn::GetAtt"}:
+            return self.arn(node["Fn::GetAtt"][0])
+        if set(node) == {"Fn::If"}:
+            return self(node["Fn::If"][1])
+        return {key: self(value) for key, value in node.items()}
+
+
+def policies(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, identity policy document) for every policy the template grants."""
+    for name, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        kind = resource["Type"]
+        if kind in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            yield name, properties["PolicyDocument"]
+        elif kind == "AWS::IAM::Role":
+            for policy in properties.get("Policies", []):
+                yield f"{name}.{policy['PolicyName']}", policy["PolicyDocument"]
+        elif kind == "AWS::Serverless::Function":
+            for index, entry in enumerate(properties.get("Policies", [])):
+                if isinstance(entry, dict) and "Statement" in entry:
+                    yield f"{name}.Policies[{index}]", {"Version": "2012-10-17", "Statement": entry["Statement"]}
+
+
+def main(path: str) -> int:
+    """Print every finding; 1 when one is not accepted."""
+    template = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506  (a SafeLoader)
+    resolve = Resolver(template["Resources"])
+    checked, unexplained = 0, 0
+    for where, document in policies(template):
+        checked += 1
+        policy = analyze_policy_string(json.dumps(resolve(document)), filepath=where, include_community_auditors=True)
+        for finding in policy.findings:
+            actions = ",".join(sorted(finding.location.get("actions", [])))
+            reason = ACCEPTED.get((where, finding.issue, actions))
+            print(f"{where}: {finding.issue} {finding.detail}")
+            if reason is None:
+                unexplained += 1
+            else:
+                print(f"  accepted: {reason}")
+    print(f"parliament: {checked} policies, {unexplained} unexplained findings")
+    return 1 if unexplained or not checked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "template.yaml"))
