@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, events_bench, first_event, html_bench, notifier_bench, sweep_bench
+from bench import cold_start, events_bench, faults_bench, first_event, html_bench, notifier_bench, sweep_bench
 from bench.cli_imports import find_python
 
 RUNTIME_VERSION = "3.13"
@@ -89,6 +89,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"| {notifier['messages']} | {notifier['received']} | {notifier['max_blocks_per_message']} "
         f"| {notifier['plan_ms']:.1f} | {notifier['deliver_ms']:.1f} |",
     ]
+    if "crash_consistency" in results:
+        lines += ["", *faults_bench.markdown(results["crash_consistency"])]
     return "\n".join(lines) + "\n"
 
 
@@ -234,6 +236,8 @@ def main() -> int:
     results["html_report"] = html_bench.run((1000, 2000), repeat=3)
     print("bench: notifier burst", flush=True)
     results["notifier"] = notifier_bench.run(500)
+    print("bench: crash consistency (the fault matrix, a sweep of 5,000 resources)", flush=True)
+    results["crash_consistency"] = faults_bench.run()
     results["machine"] = ", ".join(f"{key} {value}" for key, value in results["machine"].items())
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     (OUT / "results.md").write_text(markdown(results))

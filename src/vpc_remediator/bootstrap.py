@@ -89,7 +89,7 @@ class AwsRegion:
         """The default VPC's adapter."""
         from vpc_remediator.aws.ec2 import DefaultVpcAdapter  # noqa: PLC0415
 
-        return DefaultVpcAdapter(self.clients.ec2())
+        return DefaultVpcAdapter(self.clients.ec2(), creator=self.clients.ec2_single_attempt())
 
     def sweep_listers(self, services: PlacementServices) -> list[tuple[str, Lister]]:
         """(phase, lister) of every kind with a sweep, listing through the same adapters the services use."""

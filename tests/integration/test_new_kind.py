@@ -63,7 +63,7 @@ class NotebookAdapter:
         params = {"NotebookArn": workload.arn, "SubnetIds": list(plan.subnet_ids)}
         return Action("notebooks:UpdateNotebook", params, undo=f"undo-notebook {workload.arn}")
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
         action = self.plan(workload, plan)
         self.service.updates.append(action.params)
         self.service.notebooks[workload.arn] = replace(workload, subnet_ids=plan.subnet_ids)

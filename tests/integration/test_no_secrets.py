@@ -84,7 +84,11 @@ def log_lines() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     logger.addHandler(handler)
+    # The Lambda's level: an in-process CLI run earlier in the same worker (test_sweep) leaves the local WARNING.
+    level = logger.log_level
+    logger.setLevel(logging.INFO)
     yield stream
+    logger.setLevel(level)
     logger.removeHandler(handler)
 
 

@@ -415,7 +415,12 @@ def test_every_decision_is_kept_in_the_ledger_with_a_ttl(world: World) -> None:
     settings = ledger_settings(world)
     event = service_event(world, "checkout", world.topo.isolated, public_ip=False)
     one(event, settings)
-    (item,) = world.dynamodb.scan(TableName="ledger")["Items"]
+    # The plan before the write, then the decision after it: two small items, the intent's sort key its own.
+    intent, item = sorted(world.dynamodb.scan(TableName="ledger")["Items"], key=lambda i: i["decision"]["S"])
+    assert intent["decision"]["S"] == "intent"
+    assert intent["at"]["S"].endswith("#intent")
+    assert intent["event_id"]["S"] == event["detail"]["eventID"]
+    assert "ecs:UpdateService" in intent["actions"]["S"]
     assert item["resource"]["S"] == arn_of(event)
     assert item["decision"]["S"] == "remediated"
     assert item["event_id"]["S"] == event["detail"]["eventID"]
@@ -540,6 +545,11 @@ def revisions(world: World, name: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda item: item["revision"])
 
 
+def registered_event_id(report: dict[str, Any]) -> str:
+    event_id: str = report["event_id"]
+    return event_id
+
+
 def test_a_fargate_job_definition_without_public_ip_gets_a_new_revision_with_one(world: World) -> None:
     compute_environment(world.batch, world.iam, "jobs", world.topo.public, (world.topo.web_sg,))
     registered = job_definition(world.batch, world.iam, "nightly", public_ip="DISABLED")
@@ -548,7 +558,8 @@ def test_a_fargate_job_definition_without_public_ip_gets_a_new_revision_with_one
     assert report["outcome"] == "remediated"
     assert report["details"]["verified_arn"] == second["jobDefinitionArn"]
     assert second["containerProperties"]["networkConfiguration"]["assignPublicIp"] == "ENABLED"
-    # Everything else identical.
+    # The new revision names the event it was made for (a retry of that event reuses it); everything else identical.
+    assert second["tags"].pop("vpc-remediator:made-for-event") == registered_event_id(report)
     for item in (first, second):
         item["containerProperties"].pop("networkConfiguration")
         for key in ("jobDefinitionArn", "revision"):

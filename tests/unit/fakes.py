@@ -97,7 +97,7 @@ class FakeAdapter:
         params = {"subnets": list(plan.subnet_ids), "assignPublicIp": public_ip_text(plan.assign_public_ip)}
         return Action("test:Update", params, undo=f"undo {workload.arn}")
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
         """Change the workload in memory (unless told it does not land)."""
         if self.denied:
             raise AccessDeniedError("test:Update", "explicit deny in an SCP")

@@ -51,7 +51,7 @@ def test_an_isolated_service_is_moved_applied_verified_and_kept_in_the_ledger() 
     assert set(plan.subnet_ids) == {"pub-a", "pub-b"}
     assert plan.security_group_ids == ("sg-web",)
     assert (details(report).assign_public_ip_before, details(report).assign_public_ip_after) == ("DISABLED", "ENABLED")
-    assert [entry.decision for entry in world.ledger.entries] == ["remediated"]
+    assert [entry.decision for entry in world.ledger.entries] == ["intent", "remediated"]
 
 
 def test_an_exempt_workload_is_skipped_before_anything_is_read() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.aws.errors import translated
+from vpc_remediator.aws.provenance import MADE_FOR_EVENT, made_for
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.placement import FARGATE_PLATFORMS, NetworkPlan
 from vpc_remediator.domain.report import Action
@@ -130,7 +131,7 @@ class BatchComputeEnvironmentAdapter:
         )
         return Action("batch:UpdateComputeEnvironment", params, undo=undo)
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
         """Make the planned call; returns it as made and the ARN to verify."""
         action = self.plan(workload, plan)
         with translated(action.api):
@@ -143,8 +144,10 @@ class BatchComputeEnvironmentAdapter:
 class BatchJobDefinitionAdapter:
     """Describes job definitions and registers a revision with a public IP."""
 
-    def __init__(self, batch: BatchClient, profile: Profile) -> None:
+    def __init__(self, batch: BatchClient, profile: Profile, writer: BatchClient | None = None) -> None:
         self._batch = batch
+        # RegisterJobDefinition goes through a client that sends it once (no botocore re-send after a timeout).
+        self._writer = writer or batch
         self._profile = profile
         self._fargate_groups: tuple[str, ...] | None = None
 
@@ -228,11 +231,31 @@ class BatchJobDefinitionAdapter:
         )
         return Action("batch:RegisterJobDefinition", params, undo=undo)
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Register the revision; returns the call as reported (with the new revision's ARN) and that ARN to verify."""
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
+        """Register the revision; returns the call as reported (with the new revision's ARN) and that ARN to verify.
+
+        RegisterJobDefinition has no client token: the revision is tagged with the event id, and a retry of the same
+        event that finds such a revision uses it instead of registering another.
+        """
         action = self.plan(workload, plan)
-        with translated(action.api):
-            registered = self._batch.register_job_definition(**self._register_params(workload))
-        new_arn = registered["jobDefinitionArn"]
+        new_arn = self._made_for_event(workload, token) if token else None
+        if new_arn is None:
+            params = self._register_params(workload)
+            params["tags"] = {**params.get("tags", {}), MADE_FOR_EVENT: made_for(token)}
+            with translated(action.api):
+                new_arn = self._writer.register_job_definition(**params)["jobDefinitionArn"]
         undo = f"aws batch deregister-job-definition --job-definition {shlex.quote(new_arn)}"
         return Action(action.api, {**action.params, "jobDefinitionArn": new_arn}, undo=undo), new_arn
+
+    def _made_for_event(self, workload: Workload, token: str | None) -> str | None:
+        """The ARN of an active revision of this definition that an earlier try of this event registered."""
+        name = str(workload.raw.get("jobDefinitionName", ""))
+        with translated("batch:DescribeJobDefinitions"):
+            pages = self._batch.get_paginator("describe_job_definitions").paginate(
+                jobDefinitionName=name, status="ACTIVE"
+            )
+            for page in pages:
+                for found in page["jobDefinitions"]:
+                    if found.get("tags", {}).get(MADE_FOR_EVENT) == made_for(token):
+                        return str(found["jobDefinitionArn"])
+        return None

@@ -26,6 +26,9 @@ CLIENT_CONFIG = Config(
     connect_timeout=5,
     read_timeout=20,
 )
+# For a write that has no client token: botocore re-sends a call whose answer timed out, and a create that had landed
+# is then made twice. Such a write is sent once; the adapter looks for what an earlier try made (its tag) instead.
+SINGLE_ATTEMPT = CLIENT_CONFIG.merge(Config(retries={"mode": "adaptive", "total_max_attempts": 1}))
 
 
 # The Price List only informs the advice, which falls back to the price table: fail fast rather than hold a report.
@@ -54,12 +57,23 @@ class ClientFactory:
         self._region = region
         # Clients to hand out as they are, by service name (a test's stubbed client).
         self._clients: dict[str, Any] = dict(preset or {})
+        self._preset = frozenset(self._clients)
 
-    def _client(self, service: str) -> Any:
-        if service not in self._clients:
-            client: Any = self._session.client(service, region_name=self._region, config=CLIENT_CONFIG)  # type: ignore[call-overload]
-            self._clients[service] = client
-        return self._clients[service]
+    def _client(self, service: str, single_attempt: bool = False) -> Any:
+        key = f"{service}#single-attempt" if single_attempt and service not in self._preset else service
+        if key not in self._clients:
+            config = SINGLE_ATTEMPT if single_attempt else CLIENT_CONFIG
+            client: Any = self._session.client(service, region_name=self._region, config=config)  # type: ignore[call-overload]
+            self._clients[key] = client
+        return self._clients[key]
+
+    def ec2_single_attempt(self) -> EC2Client:
+        """An EC2 client that never re-sends a call (for creates without a client token)."""
+        return cast("EC2Client", self._client("ec2", single_attempt=True))
+
+    def batch_single_attempt(self) -> BatchClient:
+        """An AWS Batch client that never re-sends a call (RegisterJobDefinition has no client token)."""
+        return cast("BatchClient", self._client("batch", single_attempt=True))
 
     def ec2(self) -> EC2Client:
         """An EC2 client."""

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.aws.errors import translated
 from vpc_remediator.aws.network import route_target
+from vpc_remediator.aws.provenance import MADE_FOR_EVENT, made_for
 from vpc_remediator.domain.default_vpc import (
     PENDING,
     DefaultRoute,
@@ -24,8 +25,11 @@ if TYPE_CHECKING:
 class DefaultVpcAdapter:
     """Reads and repairs the region's default VPC."""
 
-    def __init__(self, ec2: EC2Client) -> None:
+    def __init__(self, ec2: EC2Client, creator: EC2Client | None = None) -> None:
         self._ec2 = ec2
+        # CreateInternetGateway has no client token: it goes through a client that sends it once, and a retry reuses
+        # the gateway a failed try left detached (found by its tag) instead of making another.
+        self._creator = creator or ec2
 
     def read_state(self) -> DefaultVpcState:
         """The default VPC, its default subnets, attached gateway and main route, as one value."""
@@ -69,7 +73,23 @@ class DefaultVpcAdapter:
                 return igw["InternetGatewayId"]
         return None
 
-    def apply(self, repair: Action, created: dict[str, str]) -> Action:
+    def detached_own_gateways(self) -> tuple[str, ...]:
+        """Internet gateways this stack created (its tag) that are attached to nothing."""
+        filters: Any = [{"Name": "tag-key", "Values": [MADE_FOR_EVENT]}]
+        with translated("ec2:DescribeInternetGateways"):
+            found = self._ec2.describe_internet_gateways(Filters=filters)["InternetGateways"]
+        return tuple(sorted(igw["InternetGatewayId"] for igw in found if not igw.get("Attachments")))
+
+    def _internet_gateway(self, token: str | None) -> tuple[str, str]:
+        """(gateway id, how it was got): a detached one this stack made earlier, else a new one tagged as ours."""
+        reusable = self.detached_own_gateways()
+        if reusable:
+            return reusable[0], "reused, left detached by an earlier try"
+        tags: Any = [{"ResourceType": "internet-gateway", "Tags": [{"Key": MADE_FOR_EVENT, "Value": made_for(token)}]}]
+        igw = self._creator.create_internet_gateway(TagSpecifications=tags)["InternetGateway"]
+        return igw["InternetGatewayId"], "created"
+
+    def apply(self, repair: Action, created: dict[str, str], token: str | None = None) -> Action:
         """Make one planned call; `created` carries ids made by earlier steps. Returns the call as made."""
         params = {key: created.get(key, value) if value == PENDING else value for key, value in repair.params.items()}
         with translated(repair.api):
@@ -80,9 +100,11 @@ class DefaultVpcAdapter:
                 subnet = self._ec2.create_default_subnet(AvailabilityZone=params["AvailabilityZone"])["Subnet"]
                 return Action(repair.api, params, undo=f"aws ec2 delete-subnet --subnet-id {subnet['SubnetId']}")
             if repair.api == "ec2:CreateInternetGateway":
-                igw_id = self._ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+                igw_id, how = self._internet_gateway(token)
                 created["InternetGatewayId"] = created["GatewayId"] = igw_id
-                return Action(repair.api, {}, undo=f"aws ec2 delete-internet-gateway --internet-gateway-id {igw_id}")
+                undo = f"aws ec2 delete-internet-gateway --internet-gateway-id {igw_id}"
+                params = {} if how == "created" else {"InternetGatewayId": igw_id, "reused": how}
+                return Action(repair.api, params, undo=undo)
             if repair.api == "ec2:AttachInternetGateway":
                 self._ec2.attach_internet_gateway(InternetGatewayId=params["InternetGatewayId"], VpcId=params["VpcId"])
                 undo = (

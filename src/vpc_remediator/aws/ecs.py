@@ -185,7 +185,7 @@ class _EcsAdapter:
         cluster = str(workload.raw.get("clusterArn", ""))
         return Action(api, {"cluster": cluster, **params, "networkConfiguration": configuration})
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
         """Only a service changes in place; the use case never asks the others."""
         raise ValueError(f"{workload.kind} cannot be changed in place")
 
@@ -247,7 +247,7 @@ class EcsServiceAdapter(_EcsAdapter):
         )
         return Action(action.api, action.params, undo=undo)
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
         """Update the service's network configuration (read-modify-write: nothing else is sent)."""
         action = self.plan(workload, plan)
         with translated(action.api):

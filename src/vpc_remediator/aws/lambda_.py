@@ -100,7 +100,7 @@ class LambdaAdapter:
             "lambda:UpdateFunctionConfiguration", {"FunctionName": workload.arn, "VpcConfig": vpc_config}, undo
         )
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
         """Send only VpcConfig (every other setting stays as it is), waiting while Lambda refuses changes."""
         action = self.plan(workload, plan)
         deadline = self._clock() + self._max_wait

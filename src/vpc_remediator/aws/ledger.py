@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from vpc_remediator.aws.errors import translated
-from vpc_remediator.domain.guards import LedgerEntry
+from vpc_remediator.domain.guards import INTENT, LedgerEntry
 from vpc_remediator.domain.report import Report
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class DynamoDbLedger:
                             reason=item.get("reason", {}).get("S", ""),
                             event_id=item.get("event_id", {}).get("S"),
                             actions=tuple(json.loads(item.get("actions", {}).get("S", "[]"))),
+                            undo=tuple(json.loads(item.get("undo", {}).get("S", "[]"))),
                         )
                     )
         return entries
@@ -66,5 +67,26 @@ class DynamoDbLedger:
         }
         if report.event_id:
             item["event_id"] = {"S": report.event_id}
+        with translated("dynamodb:PutItem"):
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def record_intent(self, intent: LedgerEntry, arn: str, kind: str) -> None:
+        """Keep a plan right before it is applied: a few hundred bytes (the calls and their undo, no report).
+
+        Its sort key ends in `#intent`, so the decision recorded after the write never overwrites it.
+        """
+        item = {
+            "resource": {"S": intent.resource},
+            "arn": {"S": arn},
+            "at": {"S": f"{intent.at.isoformat()}#{intent.event_id or '-'}#{INTENT}"},
+            "kind": {"S": kind},
+            "decision": {"S": INTENT},
+            "reason": {"S": intent.reason},
+            "actions": {"S": json.dumps(list(intent.actions))},
+            "undo": {"S": json.dumps(list(intent.undo))},
+            "expires_at": {"N": str(int((intent.at + self._retention).timestamp()))},
+        }
+        if intent.event_id:
+            item["event_id"] = {"S": intent.event_id}
         with translated("dynamodb:PutItem"):
             self._client.put_item(TableName=self._table, Item=item)

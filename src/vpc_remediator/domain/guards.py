@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from vpc_remediator.domain.report import Action
 
 CLOUDFORMATION_SERVICE = "cloudformation.amazonaws.com"
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
 REMEDIATED = "remediated"
+# A ledger entry written right before a change: the plan. The decision recorded after the write closes it.
+INTENT = "intent"
 
 
 def exemption(tags: Mapping[str, str], key: str) -> str | None:
@@ -42,6 +47,7 @@ class LedgerEntry:
     reason: str = ""
     event_id: str | None = None
     actions: tuple[str, ...] = ()
+    undo: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,3 +80,47 @@ def already_handled(history: Iterable[LedgerEntry], event_id: str | None) -> Led
     if not event_id:
         return None
     return next((entry for entry in history if entry.event_id == event_id and entry.decision == REMEDIATED), None)
+
+
+def open_intent(history: Iterable[LedgerEntry], event_id: str | None) -> LedgerEntry | None:
+    """This event's last intent when no decision was recorded after it: its change may have landed before the
+    invocation stopped (a fault after the write), and a retry must finish or reconcile it, not call it compliant."""
+    if not event_id:
+        return None
+    mine = [entry for entry in history if entry.event_id == event_id]
+    intent = max((entry for entry in mine if entry.decision == INTENT), key=lambda entry: entry.at, default=None)
+    if intent is None or any(entry.decision != INTENT and entry.at >= intent.at for entry in mine):
+        return None
+    return intent
+
+
+def action_text(action: Action) -> str:
+    """One call as the ledger keeps it: the API, then its parameters as JSON."""
+    return f"{action.api} {json.dumps(action.params, sort_keys=True, default=str)}"
+
+
+def intent_actions(entry: LedgerEntry) -> tuple[Action, ...]:
+    """The calls an intent planned, with their undo, as a report lists them."""
+    actions = []
+    for index, text in enumerate(entry.actions):
+        api, _, params = text.partition(" ")
+        try:
+            parsed = json.loads(params) if params else {}
+        except ValueError:
+            parsed = {"recorded": params}
+        undo = entry.undo[index] if index < len(entry.undo) else None
+        actions.append(Action(api, parsed if isinstance(parsed, dict) else {"recorded": parsed}, undo))
+    return tuple(actions)
+
+
+def intent_entry(key: str, event_id: str | None, actions: Sequence[Action], at: datetime) -> LedgerEntry:
+    """The ledger entry of a plan about to be applied."""
+    return LedgerEntry(
+        resource=key,
+        at=at,
+        decision=INTENT,
+        reason="planned, about to be applied",
+        event_id=event_id,
+        actions=tuple(action_text(action) for action in actions),
+        undo=tuple(action.undo or "" for action in actions),
+    )

@@ -27,21 +27,67 @@ EVENT_KEY = "detail.eventID || id"
 IDEMPOTENCY_SECONDS = 24 * 3600
 
 
+# What the idempotency record keeps of a run's reports beside their counts: a few resources, never the reports.
+STORED_RESOURCES = 20
+
+
+def stored_result(returned: Any) -> dict[str, Any]:
+    """What the idempotency record keeps of a handler's result: counts per outcome and the first few resources.
+
+    Never the reports themselves: a sweep of thousands of resources returns megabytes, far beyond DynamoDB's 400 KB
+    item limit, and the record could not be saved after all the work was done. Every report is in the logs (and on
+    its way to Slack) already; a duplicate event only needs to know that the run happened and what it found.
+    """
+    items = returned if isinstance(returned, list) else [returned]
+    reports = [item for item in items if isinstance(item, dict)]
+    outcomes: dict[str, int] = {}
+    for report in reports:
+        outcome = str(report.get("outcome"))
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    resources = [str(report.get("resource")) for report in reports[:STORED_RESOURCES]]
+    return {"reports": len(reports), "outcomes": outcomes, "resources": resources}
+
+
 @functools.cache
 def _guarded(handler: Handler, table: str | None) -> Handler:
     from aws_lambda_powertools.utilities.idempotency import (  # noqa: PLC0415  (made once per handler)
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
-        idempotent,
+        idempotent_function,
+    )
+    from aws_lambda_powertools.utilities.idempotency.serialization.base import (  # noqa: PLC0415
+        BaseIdempotencySerializer,
     )
 
     from vpc_remediator.bootstrap import boto3_session  # noqa: PLC0415
+
+    class SmallRecord(BaseIdempotencySerializer):
+        """Stores stored_result(reports); a replay (a duplicate event) returns that summary."""
+
+        def to_dict(self, data: Any) -> dict[str, Any]:
+            return stored_result(data)
+
+        def from_dict(self, data: dict[str, Any]) -> Any:
+            return data
 
     # The process's one boto3 session: a session of its own would load botocore's models again (about 200 ms of a
     # cold start's first event, bench/results.md).
     store = DynamoDBPersistenceLayer(table_name=table, boto3_session=boto3_session()) if table else _no_table()
     config = IdempotencyConfig(event_key_jmespath=EVENT_KEY, expires_after_seconds=IDEMPOTENCY_SECONDS)
-    guarded: Handler = idempotent(persistence_store=store, config=config)(handler)
+
+    def call(event: dict[str, Any], context: LambdaContext) -> Any:
+        return handler(event, context)
+
+    # Powertools' handler decorator keeps the whole return value; its function decorator takes a serializer.
+    run: Callable[..., Any] = idempotent_function(
+        call, data_keyword_argument="event", persistence_store=store, config=config, output_serializer=SmallRecord()
+    )
+
+    def guarded(event: dict[str, Any], context: LambdaContext) -> Any:
+        # What the handler decorator does itself: an in-progress record expires with the invocation's time left.
+        config.register_lambda_context(context)
+        return run(event=event, context=context)
+
     return guarded
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from vpc_remediator.domain.errors import ResourceNotFoundError
+from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
 from vpc_remediator.events import OMITTED, Trigger, default_vpc_relevance, parse_event, placement_refs, report_group
@@ -103,7 +103,7 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, own_account: s
         return [stamp.report(resource, DEFAULT_VPC, Outcome.IGNORED, reason)]
     if not settings.manage_default_vpc:
         return [stamp.report(resource, DEFAULT_VPC, Outcome.SKIPPED, f"{why}; ManageDefaultVpc is false")]
-    return [ensure_default_vpc(region.default_vpc(), stamp, why, settings.dry_run)]
+    return [ensure_default_vpc(region.default_vpc(), stamp, why, settings.dry_run, region.ledger())]
 
 
 def on_nat_gateway_event(event: dict[str, Any], regions: Regions, own_account: str | None = None) -> list[Report]:
@@ -138,6 +138,28 @@ def find_workload(
         except ResourceNotFoundError:
             sleep(delay)
     return adapter.load(ref)
+
+
+def loaded(
+    adapter: WorkloadAdapter,
+    ref: WorkloadRef,
+    stamp: ReportStamp,
+    delays: Sequence[float],
+    sleep: Callable[[float], None],
+) -> Workload | Report:
+    """The workload, or the report of why it cannot be read: not found (the sweep checks it later), or a read AWS
+    refuses (blocked once, naming the permission, never a retry that cannot succeed)."""
+    try:
+        return find_workload(adapter, ref, delays, sleep)
+    except ResourceNotFoundError as exc:
+        reason = (
+            f"not found after {len(delays) + 1} tries over {sum(delays):g} s ({exc}): it was deleted meanwhile, "
+            "or is not visible yet; the sweep will check it"
+        )
+        return stamp.report(ref.identifier, ref.kind, Outcome.SKIPPED, reason)
+    except AccessDeniedError as exc:
+        reason = f"{exc}: this stack's role needs {exc.api} to read it, so nothing was checked or changed"
+        return stamp.report(ref.identifier, ref.kind, Outcome.BLOCKED, reason)
 
 
 def on_placement_event(
@@ -178,14 +200,9 @@ def on_placement_event(
             return [stamp.report(refs[0].identifier, refs[0].kind, Outcome.IGNORED, reason)]
     reports = []
     for ref in refs:
-        try:
-            workload = find_workload(services.adapter(ref.kind), ref, delays, sleep)
-        except ResourceNotFoundError as exc:
-            reason = (
-                f"not found after {len(delays) + 1} tries over {sum(delays):g} s ({exc}): it was deleted meanwhile, "
-                "or is not visible yet; the sweep will check it"
-            )
-            reports.append(stamp.report(ref.identifier, ref.kind, Outcome.SKIPPED, reason))
+        workload = loaded(services.adapter(ref.kind), ref, stamp, delays, sleep)
+        if isinstance(workload, Report):
+            reports.append(workload)
             continue
         report = remediate_workload(workload, services, settings, stamp, trigger.invoked_by)
         if trigger.request_omitted:

@@ -15,7 +15,15 @@ from typing import Any
 from vpc_remediator.domain.details import HistoryEntry, NatFacts, PlacementDetails, SubnetView, TemplateChange
 from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
 from vpc_remediator.domain.exposure import allowed_text, exposures
-from vpc_remediator.domain.guards import already_handled, check_flapping, exemption, iac_owner
+from vpc_remediator.domain.guards import (
+    already_handled,
+    check_flapping,
+    exemption,
+    iac_owner,
+    intent_actions,
+    intent_entry,
+    open_intent,
+)
 from vpc_remediator.domain.nat import advise
 from vpc_remediator.domain.network import SubnetEgress, VpcNetwork
 from vpc_remediator.domain.placement import (
@@ -301,18 +309,29 @@ def dry_run(case: Case) -> Report | None:
 
 
 def apply_and_verify(case: Case) -> Report:
-    """Make the change, then read the workload back: only what landed is reported as remediated."""
+    """Record the plan, make the change, then read the workload back: only what landed is reported as remediated.
+
+    A transient fault after the intent (throttling, a 5xx, a timeout) is raised for Lambda to retry; the retry finds
+    the open intent and reports what is really in place (`reconciled`).
+    """
     assert case.planned is not None
     adapter = case.services.adapter(case.workload.kind)
+    intent = intent_entry(case.workload.history_key, case.stamp.event_id, (case.planned,), case.services.clock())
+    case.services.ledger.record_intent(intent, case.workload.arn, case.workload.kind)
     try:
-        action, arn = adapter.apply(case.workload, case.target)
+        # The event id lets an adapter whose call has no client token find what an earlier try of this event made.
+        action, arn = adapter.apply(case.workload, case.target, token=case.stamp.event_id)
     except AccessDeniedError as exc:
-        reason = f"{case.reason}; {exc} (an IAM policy or SCP forbids it)"
+        # A denied call changes nothing: blocked, with the permission it lacks.
+        reason = f"{case.reason}; {exc} (an IAM policy or SCP forbids it), so nothing was changed"
         return case.report(Outcome.BLOCKED, reason, (case.planned,))
     try:
         after = adapter.reload(case.workload, arn)
     except ResourceNotFoundError as exc:
         return case.report(Outcome.FAILED, f"{case.reason}; after the change it cannot be read back: {exc}", (action,))
+    except AccessDeniedError as exc:
+        reason = f"{case.reason}; the change was made, but it cannot be verified: {exc} (undo: {action.undo})"
+        return case.report(Outcome.FAILED, reason, (action,), verified_arn=arn)
     problems = landing_problems(case.workload, case.target, after)
     if problems:
         reason = f"{case.reason}; the change did not land: {', '.join(problems)}"
@@ -321,6 +340,29 @@ def apply_and_verify(case: Case) -> Report:
     if arn != case.workload.arn:
         reason += f" (new revision {arn})"
     return case.report(Outcome.REMEDIATED, reason, (action,), verified_arn=arn)
+
+
+def reconciled(case: Case, report: Report) -> Report:
+    """A compliant workload whose change this very event planned (an open intent) was remediated by an earlier try
+    that stopped after the write: report that, not `compliant`."""
+    if report.outcome is not Outcome.COMPLIANT or not case.stamp.event_id:
+        return report
+    since = case.now - IDEMPOTENCY_LOOKBACK
+    intent = open_intent(case.services.ledger.history(case.workload.history_key, since), case.stamp.event_id)
+    if intent is None:
+        return report
+    when = intent.at.isoformat(timespec="seconds")
+    reason = f"{report.reason}: the change this event planned at {when} is in place (verified on a retry)"
+    return replace(report, outcome=Outcome.REMEDIATED, reason=reason, actions=intent_actions(intent))
+
+
+def denied_report(case: Case, exc: AccessDeniedError) -> Report:
+    """A read AWS refused: blocked once, naming the permission, instead of a retry that can never succeed."""
+    what = case.reason or f"{case.workload.kind} {case.workload.name or case.workload.arn}"
+    reason = (
+        f"{what}; {exc}: this stack's role needs {exc.api} (an IAM policy or SCP forbids it), so nothing was changed"
+    )
+    return case.report(Outcome.BLOCKED, reason)
 
 
 def landing_problems(before: Workload, target: NetworkPlan, after: Workload) -> list[str]:
@@ -364,7 +406,14 @@ def remediate_workload(
     A sweep passes audit_compliant=False: thousands of compliant resources every few hours are no audit trail.
     """
     case = Case(workload, services, settings, stamp, invoked_by, services.clock())
-    report = next((found for step in PIPELINE if (found := step(case)) is not None), None) or apply_and_verify(case)
+    try:
+        report = next((found for step in PIPELINE if (found := step(case)) is not None), None) or apply_and_verify(case)
+        if audit_compliant:
+            # The event path only: a sweep's thousands of compliant resources would cost a ledger read each.
+            report = reconciled(case, report)
+    except AccessDeniedError as exc:
+        report = denied_report(case, exc)
     if audit_compliant or report.outcome is not Outcome.COMPLIANT:
-        services.ledger.record(report, case.now, workload.history_key)
+        # Read the clock again: the decision is recorded after the intent the write was preceded by.
+        services.ledger.record(report, services.clock(), workload.history_key)
     return report

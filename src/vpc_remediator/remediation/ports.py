@@ -61,6 +61,10 @@ class Ledger(Protocol):
         """Keep one decision, under `key` (default: the report's resource)."""
         ...
 
+    def record_intent(self, intent: LedgerEntry, arn: str, kind: str) -> None:
+        """Keep a plan right before it is applied (guards.intent_entry), so a retry after a crash can reconcile it."""
+        ...
+
 
 class ReportSender(Protocol):
     """aws.reports_queue.ReportQueue: the reports on their way to the notifier."""
@@ -77,8 +81,13 @@ class DefaultVpcPort(Protocol):
         """The default VPC as one value."""
         ...
 
-    def apply(self, repair: Action, created: dict[str, str]) -> Action:
-        """Make one repair; `created` carries the ids earlier repairs made."""
+    def apply(self, repair: Action, created: dict[str, str], token: str | None = None) -> Action:
+        """Make one repair; `created` carries the ids earlier repairs made, `token` names the event (a gateway's
+        tag)."""
+        ...
+
+    def detached_own_gateways(self) -> tuple[str, ...]:
+        """Internet gateways this stack created that are attached to nothing."""
         ...
 
 
@@ -121,6 +130,10 @@ class MemoryLedger:
             LedgerEntry(key or report.resource, at, report.outcome.value, report.reason, report.event_id, actions)
         )
 
+    def record_intent(self, intent: LedgerEntry, arn: str, kind: str) -> None:
+        """Keep a plan right before it is applied."""
+        self.entries.append(intent)
+
 
 class Region(Protocol):
     """The composition root's face for the use cases: one account and region, its settings and what it reads."""
@@ -136,6 +149,10 @@ class Region(Protocol):
 
     def default_vpc(self) -> DefaultVpcPort:
         """The default VPC's adapter."""
+        ...
+
+    def ledger(self) -> Ledger:
+        """The audit trail (intents and decisions)."""
         ...
 
     def network_reader(self) -> NetworkSource:

@@ -11,7 +11,7 @@ from vpc_remediator.domain.workload import Workload
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.default_vpc import ensure_default_vpc
 from vpc_remediator.remediation.placement import remediate_workload
-from vpc_remediator.remediation.ports import DefaultVpcPort, PlacementServices, Region
+from vpc_remediator.remediation.ports import DefaultVpcPort, Ledger, PlacementServices, Region
 from vpc_remediator.remediation.sweep import Phase
 from vpc_remediator.settings import Settings
 from vpc_remediator.workloads.kind import Lister
@@ -24,11 +24,12 @@ class DefaultVpcPhase:
     adapter: DefaultVpcPort
     stamp: ReportStamp
     dry_run: bool
+    ledger: Ledger | None = None
     name: str = "default-vpc"
 
     def run_page(self, token: str | None) -> tuple[list[Report], str | None]:
         """One page: the default VPC."""
-        return [ensure_default_vpc(self.adapter, self.stamp, "scheduled sweep", self.dry_run)], None
+        return [ensure_default_vpc(self.adapter, self.stamp, "scheduled sweep", self.dry_run, self.ledger)], None
 
 
 @dataclass
@@ -61,9 +62,9 @@ def build_phases(region: Region, stamp: ReportStamp) -> list[Phase]:
     """
     settings = region.settings
     phases: list[Phase] = []
-    if settings.manage_default_vpc:
-        phases.append(DefaultVpcPhase(region.default_vpc(), stamp, settings.dry_run))
     services = region.placement_services()
+    if settings.manage_default_vpc:
+        phases.append(DefaultVpcPhase(region.default_vpc(), stamp, settings.dry_run, services.ledger))
     phases += [
         WorkloadPhase(name, lister, services, settings, stamp) for name, lister in region.sweep_listers(services)
     ]

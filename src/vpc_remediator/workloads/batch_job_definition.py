@@ -40,7 +40,7 @@ def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Workl
 def _adapter(clients: ClientFactory) -> WorkloadAdapter:
     from vpc_remediator.aws.batch import BatchJobDefinitionAdapter  # noqa: PLC0415  (only when used)
 
-    return BatchJobDefinitionAdapter(clients.batch(), PROFILE)
+    return BatchJobDefinitionAdapter(clients.batch(), PROFILE, writer=clients.batch_single_attempt())
 
 
 def _lister(clients: ClientFactory, adapter: BatchJobDefinitionAdapter) -> Lister:

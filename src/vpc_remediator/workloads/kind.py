@@ -39,8 +39,9 @@ class WorkloadAdapter(Protocol):
         """The call that would give it this network, with its undo."""
         ...
 
-    def apply(self, workload: Workload, plan: NetworkPlan) -> tuple[Action, str]:
-        """Make that call; the call as made and the ARN to verify."""
+    def apply(self, workload: Workload, plan: NetworkPlan, token: str | None = None) -> tuple[Action, str]:
+        """Make that call; the call as made and the ARN to verify. `token` (the event id) names the attempt: a call
+        that is not idempotent looks for what an earlier try with the same token made before making it again."""
         ...
 
 
