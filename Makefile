@@ -13,31 +13,44 @@ SCAN_VENV := .tools/scan
 RUNTIME_PYTHON_VERSION := 3.13
 
 .PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint scan validate build smoke bench deploy clean
-.PHONY: setup hooks browser
+.PHONY: setup hooks browser lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed hooks browser ## create .venv, the tool environments, the git hooks, chromium
 
-# The project's environment: locked dev dependencies, then the project itself (editable, no deps).
+# Locks install exactly as locked: every file checked against the lock's sha256 (--require-hashes), and only what the
+# lock lists (--no-deps: it lists every dependency, and pip's resolver in hash mode refuses a dependency asked for
+# with extras, such as aws-sam-cli's boto3-stubs[...], pypa/pip#9644); then pip check proves nothing is missing.
+
+# The project's environment: the locked dev dependencies, then the project itself (editable, no deps) built by the
+# locked setuptools already installed: no build isolation, which would download its build backend unchecked.
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements/dev.lock
-	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements/dev.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 # SAM CLI pins boto3 and pydantic exactly: it lives in its own environment.
 $(SAM_VENV)/.installed: requirements/sam.lock
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install -q -r requirements/sam.lock
+	$(SAM_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/sam.lock
+	$(SAM_VENV)/bin/python -m pip check
 	touch $@
 
 # The static scanners (checkov, parliament): checkov pins boto3 and others at versions the dev lock cannot take.
 $(SCAN_VENV)/.installed: requirements/scan.lock
 	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
-	$(SCAN_VENV)/bin/python -m pip install -q --require-hashes -r requirements/scan.lock
+	$(SCAN_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/scan.lock
+	$(SCAN_VENV)/bin/python -m pip check
 	touch $@
+
+# Every lock again, with hashes, by pip-tools and uv at the versions of requirements/tools.lock in a throwaway
+# environment (scripts/lock.sh says which lock is for what). Pins stay as they are; UPGRADE=1 takes the newest allowed.
+lock: ## regenerate requirements/*.lock with hashes (UPGRADE=1: newest versions)
+	PYTHON=$(PYTHON) RUNTIME_PYTHON_VERSION=$(RUNTIME_PYTHON_VERSION) scripts/lock.sh
 
 # .pre-commit-config.yaml's hooks (ruff, mypy from .venv) run before each commit. Only in a clone's own work tree: a
 # linked worktree shares the hooks directory of the repository it belongs to, so it is left as it is (run

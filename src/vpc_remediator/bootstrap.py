@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from vpc_remediator.aws.clients import ClientFactory
     from vpc_remediator.aws.ec2 import DefaultVpcAdapter
     from vpc_remediator.aws.network import NetworkReader
+    from vpc_remediator.aws.pricing import PriceListReader
     from vpc_remediator.aws.reports_queue import ReportQueue
     from vpc_remediator.remediation.notifier import NotifierPorts
 
@@ -37,6 +38,7 @@ class AwsRegion:
     memory_ledger: MemoryLedger = field(default_factory=MemoryLedger)
     # The account the functions run in; asked of STS once when nobody told (a Lambda knows it from its own ARN).
     account_id: str | None = None
+    _prices: PriceListReader | None = field(default=None, init=False, repr=False)
 
     def ledger(self) -> Ledger:
         """The DynamoDB ledger when a table is configured, else the process's memory."""
@@ -69,8 +71,21 @@ class AwsRegion:
         from vpc_remediator.aws.security_groups import SecurityGroupReader  # noqa: PLC0415
 
         return PlacementServices(
-            self.adapters(), self.network_reader(), SecurityGroupReader(self.clients.ec2()), self.ledger()
+            self.adapters(),
+            self.network_reader(),
+            SecurityGroupReader(self.clients.ec2()),
+            self.ledger(),
+            prices=self.price_source(),
         )
+
+    def price_source(self) -> PriceListReader:
+        """NAT gateway prices from the Price List API, else the price table's: one reader, whose cache keeps each
+        region's prices for the day, for as long as this region object lives (a warm Lambda's process)."""
+        if self._prices is None:
+            from vpc_remediator.aws.pricing import PriceListReader  # noqa: PLC0415
+
+            self._prices = PriceListReader(self.clients.pricing)
+        return self._prices
 
     def default_vpc(self) -> DefaultVpcAdapter:
         """The default VPC's adapter."""

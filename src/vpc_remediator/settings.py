@@ -41,6 +41,9 @@ class Settings:
     ledger_table: str | None = None
     # One report per caller, task definition family and network for RunTask within this window.
     run_task_report_window_hours: int = 24
+    # In AWS Lambda, whose runtime always sets the reserved AWS_LAMBDA_FUNCTION_NAME: reports go to Slack's own webhook
+    # host only. Elsewhere (the command line, tests) a receiver on 127.0.0.1 or localhost is accepted too.
+    in_lambda: bool = False
 
 
 def _flag(env: Mapping[str, str], name: str, parameter: str, default: bool) -> bool:
@@ -147,6 +150,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         flap_window_minutes=_integer(env, "FLAP_WINDOW_MINUTES", "FlapWindowMinutes", 60),
         ledger_table=env.get("LEDGER_TABLE") or None,
         run_task_report_window_hours=_integer(env, "RUN_TASK_REPORT_WINDOW_HOURS", "RunTaskReportWindowHours", 24),
+        in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME", "").strip()),
     )
 
 
@@ -154,3 +158,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
 def get_settings() -> Settings:
     """The process's settings, read once (tests and the CLI call get_settings.cache_clear())."""
     return load_settings(os.environ)
+
+
+# The command line's Slack webhook: an environment variable keeps the URL (a secret) out of shell history and `ps`.
+CLI_WEBHOOK_VARIABLE = "VPC_REMEDIATOR_SLACK_WEBHOOK"
+
+
+def cli_slack_webhook(env: Mapping[str, str] | None = None) -> str | None:
+    """The webhook URL in VPC_REMEDIATOR_SLACK_WEBHOOK, or None when it is unset or empty."""
+    value = (os.environ if env is None else env).get(CLI_WEBHOOK_VARIABLE, "").strip()
+    return value or None

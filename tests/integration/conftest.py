@@ -29,7 +29,15 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "POWERTOOLS_IDEMPOTENCY_DISABLED": "true",
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "IDEMPOTENCY_TABLE", "DRY_RUN"):
+    # A developer's own webhook and a Lambda-like environment stay out of the tests (each test sets what it needs).
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "AWS_PROFILE",
+        "IDEMPOTENCY_TABLE",
+        "DRY_RUN",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "VPC_REMEDIATOR_SLACK_WEBHOOK",
+    ):
         monkeypatch.delenv(name, raising=False)
     # Without a ledger table, decisions are remembered for the life of the process: each test starts afresh.
     bootstrap.reset()

@@ -312,6 +312,11 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         load_sample(
             "batch/CreateComputeEnvironment", **compute_environment(batch, iam, "later", topo.isolated, groups)
         ),
+        # A function in a VPC without NAT: needs-nat, its advice priced from the Price List (pricing:GetProducts).
+        load_sample(
+            "lambda/CreateFunction20150331",
+            **lambda_function(client["lambda"], iam, "edge", topo.edge_public, (topo.edge_sg,)),
+        ),
     ]
 
 
@@ -378,12 +383,16 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "remediated",
         "remediated",
         "failed",
+        "needs-nat",
         "remediated",
         "compliant",
     ]
-    assert {"ec2:GetManagedPrefixListEntries", "ecs:DescribeClusters", "ec2:DescribeLaunchTemplateVersions"} <= set(
-        counter.calls
-    )
+    assert {
+        "ec2:GetManagedPrefixListEntries",
+        "ecs:DescribeClusters",
+        "ec2:DescribeLaunchTemplateVersions",
+        "pricing:GetProducts",
+    } <= set(counter.calls)
     assert_calls_match_grants("PlacementFunction", set(counter.calls))
 
 
@@ -427,6 +436,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     assert ("ecs-service", "remediated") in outcomes[1] and ("default-vpc", "remediated") in outcomes[1]
     assert outcomes[2][0] == ("default-vpc", "remediated")
     assert handed_over[0]["details"]["continues_from"] is not None
+    assert ("lambda-function", "needs-nat") in outcomes[1]  # priced from the Price List
     assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
     assert_calls_match_grants("SweepFunction", set(counter.calls))
 

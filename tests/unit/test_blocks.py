@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from tests.unit.advice import advice_dict
 from vpc_remediator.domain.details import PlacementDetails, SubnetView
-from vpc_remediator.domain.nat import advise
+from vpc_remediator.domain.nat import NatPrices, advise
 from vpc_remediator.domain.network import Route, RouteTable, Subnet, VpcNetwork
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.notify.blocks import DIGEST_THRESHOLD, plan_messages, report_message
@@ -149,6 +150,34 @@ def test_a_lambda_needing_nat_shows_the_nat_cost_and_each_alternative_with_its_c
         assert alternative["cost"] in body
     assert "#/functions/billing" in body
     assert "Undo" not in body  # nothing was changed, so there is nothing to undo
+    assert "NAT gateway prices: Amazon VPC and AWS PrivateLink pricing pages" in body
+    assert "as of 2026-11-26 (us-east-1)" in body
+
+
+def test_a_needs_nat_message_names_the_price_list_and_the_day_its_prices_were_read() -> None:
+    network = VpcNetwork("vpc-1", (Subnet("subnet-a", "vpc-1", "eu-west-1a"),), ())
+    prices = NatPrices(
+        "eu-west-1",
+        Decimal("0.048"),
+        Decimal("0.048"),
+        "AWS Price List API (pricing:GetProducts at eu-central-1; on-demand prices effective 2026-11-01)",
+        "2026-11-27",
+    )
+    advice = advise(network, ["eu-west-1a"], lambda_function.PROFILE, "eu-west-1", prices=prices)
+    needs_nat = report(
+        Outcome.NEEDS_NAT,
+        resource=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:billing",
+        kind="lambda-function",
+        actions=(),
+        details=PlacementDetails(name="billing", vpc_id="vpc-1", nat_advice=advice.view()),
+    )
+    body = "\n".join(texts(report_message(needs_nat).payload()["blocks"]))
+    assert "$35.04 a month for 1 AZ (eu-west-1a): $0.048 an hour" in body
+    assert (
+        "NAT gateway prices: AWS Price List API (pricing:GetProducts at eu-central-1; on-demand prices effective"
+        in body
+    )
+    assert "2026-11-01), as of 2026-11-27 (eu-west-1)" in body
 
 
 def test_few_reports_get_a_message_each_and_quiet_ones_none() -> None:

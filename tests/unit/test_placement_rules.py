@@ -447,3 +447,33 @@ def test_a_public_ip_left_enabled_in_isolated_subnets_is_not_carried_behind_a_fi
     assert "assignPublicIp DISABLED" in decision.reason
     moved = service(*decision.target.subnet_ids, public_ip=decision.target.assign_public_ip)
     assert decide_placement(moved, inspection_vpc()).verdict is Verdict.COMPLIANT
+
+
+def dual_stack_vpc(ipv6_target: str, with_route: tuple[str, ...]) -> VpcNetwork:
+    """Public dual-stack subnets: those in `with_route` also route ::/0 out; NAT subnets to move to."""
+    subnets = [Subnet(f"pub-{zone}", "vpc-1", zone, has_ipv6=True) for zone in ("a", "b")]
+    subnets += [Subnet(f"nat-{zone}", "vpc-1", zone) for zone in ("a", "b")]
+    v6 = (LOCAL, Route("0.0.0.0/0", "igw-1"), Route("::/0", ipv6_target))
+    v4 = (LOCAL, Route("0.0.0.0/0", "igw-1"))
+    tables = (
+        RouteTable("rtb-main", (LOCAL,), is_main=True),
+        RouteTable("rtb-v6", v6, with_route),
+        RouteTable("rtb-v4", v4, tuple(f"pub-{zone}" for zone in ("a", "b") if f"pub-{zone}" not in with_route)),
+        RouteTable("rtb-nat", (LOCAL, Route("0.0.0.0/0", "nat-1")), ("nat-a", "nat-b")),
+    )
+    return VpcNetwork("vpc-1", tuple(subnets), tables)
+
+
+@pytest.mark.parametrize("target", ["eigw-1", "igw-1"])
+def test_a_function_allowed_outbound_ipv6_with_an_ipv6_route_out_stays_and_is_told_about_ipv4(target: str) -> None:
+    workload = Workload(lambda_function.PROFILE, "arn:fn", "fn", ("pub-a", "pub-b"), ("sg-1",), ipv6_outbound=True)
+    decision = decide_placement(workload, dual_stack_vpc(target, ("pub-a", "pub-b")))
+    assert decision.verdict is Verdict.COMPLIANT and decision.target is None
+    assert "IPv4-only destinations still need a NAT gateway or VPC endpoints" in decision.reason
+
+
+def test_one_subnet_without_an_ipv6_route_out_is_no_ipv6_egress() -> None:
+    workload = Workload(lambda_function.PROFILE, "arn:fn", "fn", ("pub-a", "pub-b"), ("sg-1",), ipv6_outbound=True)
+    decision = decide_placement(workload, dual_stack_vpc("eigw-1", ("pub-a",)))
+    assert decision.verdict is Verdict.CHANGE
+    assert decision.target is not None and set(decision.target.subnet_ids) == {"nat-a", "nat-b"}

@@ -31,6 +31,15 @@ CLIENT_CONFIG = Config(
 SINGLE_ATTEMPT = CLIENT_CONFIG.merge(Config(retries={"mode": "adaptive", "total_max_attempts": 1}))
 
 
+# The Price List only informs the advice, which falls back to the price table: fail fast rather than hold a report.
+PRICING_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 2},
+    user_agent_extra=f"{APP_NAME}/{__version__}",
+    connect_timeout=3,
+    read_timeout=5,
+)
+
+
 @functools.cache
 def shared_session() -> boto3.Session:
     """One session per process: its loaded service models and resolved credentials serve every invocation."""
@@ -93,6 +102,13 @@ class ClientFactory:
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""
         return cast("DynamoDBClient", self._client("dynamodb"))
+
+    def pricing(self, endpoint_region: str) -> Any:
+        """A Price List Query API client at one of its endpoints (the API lives in a few regions only)."""
+        key = f"pricing@{endpoint_region}"
+        if key not in self._clients:
+            self._clients[key] = self._session.client("pricing", region_name=endpoint_region, config=PRICING_CONFIG)
+        return self._clients[key]
 
     @property
     def region(self) -> str | None:

@@ -44,6 +44,7 @@ def function_workload(profile: Profile, configuration: Mapping[str, Any], tags: 
         security_group_ids=tuple(vpc.get("SecurityGroupIds", [])),
         tags=dict(tags),
         raw=raw,
+        ipv6_outbound=vpc.get("Ipv6AllowedForDualStack") is True,
     )
 
 

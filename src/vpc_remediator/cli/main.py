@@ -12,6 +12,24 @@ from vpc_remediator.cli.local import LocalRuntime, default_stack_name, find_proj
 from vpc_remediator.cli.render import json_lines, source_line, summary
 from vpc_remediator.cli.router import Router
 from vpc_remediator.domain.errors import InvalidEventError, RemediatorError
+from vpc_remediator.domain.webhook import checked_webhook_url
+from vpc_remediator.settings import CLI_WEBHOOK_VARIABLE, cli_slack_webhook
+
+
+def _add_slack_webhook(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--slack-webhook",
+        default=None,
+        metavar="URL",
+        help=f"also post the reports to this Slack incoming webhook (better: set {CLI_WEBHOOK_VARIABLE}, which shell"
+        " history and ps do not show)",
+    )
+
+
+def _slack_webhook(args: argparse.Namespace) -> str | None:
+    """The flag's URL, else the environment's; checked before any work, so a wrong URL costs nothing."""
+    url: str | None = args.slack_webhook or cli_slack_webhook()
+    return None if url is None else checked_webhook_url(url, loopback_allowed=True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,16 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     handle.add_argument("--stack-name", default=None, help="the deployed stack's name (samconfig.toml's)")
     handle.add_argument("--template", type=Path, default=None, help="template.yaml to take the rules from")
     handle.add_argument("--verbose", action="store_true", help="the functions' logs on stderr")
-    handle.add_argument(
-        "--slack-webhook", default=None, metavar="URL", help="also post the reports to this Slack incoming webhook"
-    )
+    _add_slack_webhook(handle)
 
     audit = commands.add_parser("audit", help="sweep the region of your credentials (dry run unless --apply)")
     audit.add_argument("--apply", action="store_true", help="make the changes (default: report them only)")
     audit.add_argument("--json", action="store_true", help="one JSON object per report on stdout")
-    audit.add_argument(
-        "--slack-webhook", default=None, metavar="URL", help="also post the reports to this Slack incoming webhook"
-    )
+    _add_slack_webhook(audit)
     audit.add_argument(
         "--stack-name", default=None, help="the deployed stack's name, whose own roles are never touched"
     )
@@ -70,6 +84,7 @@ def _load_event(path: Path) -> dict[str, object]:
 
 def run_handle(args: argparse.Namespace) -> int:
     """Handle each file in turn; a file that is not a valid event stops the run with its name."""
+    webhook = _slack_webhook(args)
     stack_name = args.stack_name or default_stack_name()
     LocalRuntime(stack_name=stack_name, dry_run=args.dry_run, verbose=args.verbose).configure()
     router = Router.from_template(args.template or find_project_file("template.yaml"), stack_name)
@@ -92,9 +107,7 @@ def run_handle(args: argparse.Namespace) -> int:
             console.print(source_line(f"{path}:"))
             for report in reports:
                 console.print(summary(report))
-    if args.slack_webhook:
-        return _post_to_slack(handled, args.slack_webhook)
-    return 0
+    return _post_to_slack(handled, webhook) if webhook else 0
 
 
 def _post_to_slack(reports: list[dict[str, object]], url: str) -> int:
@@ -121,12 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "audit":
             from vpc_remediator.cli.audit import run_audit  # noqa: PLC0415
 
+            webhook = _slack_webhook(args)
             reports = run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
             if args.html:
                 from vpc_remediator.cli.html.write import save_report  # noqa: PLC0415
 
                 save_report(reports, args.html, dry_run=not args.apply)
-            return _post_to_slack(reports, args.slack_webhook) if args.slack_webhook else 0
+            return _post_to_slack(reports, webhook) if webhook else 0
         from vpc_remediator.cli.demo import run_demo  # noqa: PLC0415  (moto is slow to import)
 
         return run_demo(html=args.html)

@@ -39,6 +39,7 @@ class NatCostView:
     region: str
     price_region: str
     price_source: str
+    price_date: str
     hourly_per_az: float
     per_gb: float
     monthly: float

@@ -24,6 +24,7 @@ HOURS_PER_MONTH = 730
 # list prices and should be checked. AWS changes them rarely but without notice; the report names the price region so
 # a reader can check. Regions not in the table use us-east-1's prices.
 PRICE_SOURCE = "Amazon VPC and AWS PrivateLink pricing pages (list prices; table of 2026-11-26)"
+PRICE_TABLE_DATE = "2026-11-26"
 FALLBACK_REGION = "us-east-1"
 PUBLIC_IPV4_HOUR = Decimal("0.005")
 
@@ -94,6 +95,25 @@ def azs(count: int) -> str:
     return f"{count} AZ{'' if count == 1 else 's'}"
 
 
+@dataclass(frozen=True)
+class NatPrices:
+    """The NAT gateway prices a report uses, with where they come from and of when (every report says both)."""
+
+    region: str  # whose prices these are: the workload's region, or us-east-1's when the table lacks it
+    hour: Decimal
+    gb: Decimal
+    source: str
+    date: str  # ISO date: the day the Price List API was read, or the table's date
+
+
+def table_prices(region: str | None, why: str | None = None) -> NatPrices:
+    """The price table's NAT gateway prices for the region (us-east-1's when it is not listed); `why` the API was not
+    used, when it was tried."""
+    price_region, prices = prices_for(region)
+    source = PRICE_SOURCE if why is None else f"{PRICE_SOURCE}; the AWS Price List API was not used: {why}"
+    return NatPrices(price_region, prices.nat_hour, prices.nat_gb, source, PRICE_TABLE_DATE)
+
+
 def prices_for(region: str | None) -> tuple[str, RegionPrices]:
     """(the region whose prices apply, its prices): the region's own, else us-east-1's."""
     if region in PRICES:
@@ -119,6 +139,8 @@ class NatCost:
     price_region: str
     hour: Decimal
     gb: Decimal
+    price_source: str = PRICE_SOURCE
+    price_date: str = PRICE_TABLE_DATE
 
     @property
     def monthly(self) -> Decimal:
@@ -147,7 +169,8 @@ class NatCost:
             zones=self.zones,
             region=self.region,
             price_region=self.price_region,
-            price_source=PRICE_SOURCE,
+            price_source=self.price_source,
+            price_date=self.price_date,
             hourly_per_az=float(self.hour),
             per_gb=float(self.gb),
             monthly=float(self.monthly.quantize(Decimal("0.01"))),
@@ -155,11 +178,11 @@ class NatCost:
         )
 
 
-def nat_cost(region: str | None, zones: Iterable[str]) -> NatCost:
-    """The cost of one NAT gateway in each of the zones, at the region's prices."""
-    price_region, prices = prices_for(region)
+def nat_cost(region: str | None, zones: Iterable[str], prices: NatPrices | None = None) -> NatCost:
+    """The cost of one NAT gateway in each of the zones, at the given prices (the price table's by default)."""
+    quote = prices or table_prices(region)
     unique = tuple(sorted(set(zones)))
-    return NatCost(unique, str(region or FALLBACK_REGION), price_region, prices.nat_hour, prices.nat_gb)
+    return NatCost(unique, str(region or FALLBACK_REGION), quote.region, quote.hour, quote.gb, quote.source, quote.date)
 
 
 @dataclass(frozen=True)
@@ -373,11 +396,10 @@ def _leave_vpc(name: str | None) -> Alternative:
     )
 
 
-def _existing_nat(profile: Profile, network: VpcNetwork, zones: Sequence[str], region: str | None) -> Alternative:
+def _existing_nat(profile: Profile, network: VpcNetwork, zones: Sequence[str], nat: NatCost) -> Alternative:
     subnets = _nat_subnets(network)
     covered = sorted({item.zone for item in subnets})
     uncovered = [zone for zone in zones if zone not in covered]
-    _, prices = prices_for(region)
     how = f"use subnets {', '.join(f'{item.id} ({item.zone})' for item in subnets)}"
     if _is_container(profile):
         how += " without a public IP"
@@ -390,7 +412,7 @@ def _existing_nat(profile: Profile, network: VpcNetwork, zones: Sequence[str], r
     return Alternative(
         key="existing-nat",
         title="Subnets behind the VPC's NAT gateways",
-        cost=f"no new gateway: {rate(prices.nat_gb)} per GB processed by the existing ones",
+        cost=f"no new gateway: {rate(nat.gb)} per GB processed by the existing ones",
         how=how,
         monthly=Decimal(0),
         caveat=caveat,
@@ -406,17 +428,19 @@ def advise(
     subnet_ids: Iterable[str] = (),
     name: str | None = None,
     rule: EgressRule | None = None,
+    prices: NatPrices | None = None,
 ) -> NatAdvice:
-    """The NAT advice for a workload of this kind in `zones` of this VPC (the VPC's zones when none are given)."""
+    """The NAT advice for a workload of this kind in `zones` of this VPC (the VPC's zones when none are given), at
+    the given NAT gateway prices (the price table's by default)."""
     subnets = [egress for subnet_id in subnet_ids if (egress := network.egress(subnet_id))]
     used_zones = tuple(sorted(set(zones) or {item.zone for item in subnets} or set(network.zones)))
     present = set(network.endpoint_services())
-    cost = nat_cost(region, used_zones)
+    cost = nat_cost(region, used_zones, prices)
     alternatives: list[Alternative] = []
     nat_subnets = _nat_subnets(network)
     rule = rule or profile.rule
     if nat_subnets:
-        alternatives.append(_existing_nat(profile, network, used_zones, region))
+        alternatives.append(_existing_nat(profile, network, used_zones, cost))
     routed = _routed_subnets(network)
     if routed:
         alternatives.append(_existing_routed(profile, routed))

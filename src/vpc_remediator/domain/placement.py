@@ -224,13 +224,36 @@ def _via(items: tuple[SubnetEgress, ...]) -> str:
     return ", ".join(kinds)
 
 
+# IPv6 routes out of a subnet. Addresses are global, so no translation is needed: the egress-only internet gateway
+# (outbound only), or an internet gateway.
+IPV6_EGRESS = ("egress-only internet gateway", "internet gateway")
+
+
+def _ipv6_out(item: SubnetEgress) -> bool:
+    return item.subnet.has_ipv6 and item.ipv6_egress in IPV6_EGRESS
+
+
+def _ipv6_reason(before: tuple[SubnetEgress, ...]) -> str:
+    # AWS documents the IPv6 egress of VPC functions (Ipv6AllowedForDualStack) as outbound IPv6 only: IPv4 still
+    # needs a NAT, and the SDKs call IPv4 endpoints unless told to use dual-stack ones, which not every service has.
+    gateways = " and ".join(sorted({str(item.ipv6_egress) for item in before}))
+    return (
+        f"reaches IPv6 destinations without a NAT gateway: Ipv6AllowedForDualStack is on and its dual-stack subnets "
+        f"{_names(before)} route ::/0 to an {gateways}. IPv4-only destinations still need a NAT gateway or VPC "
+        "endpoints, and so do AWS APIs unless its SDK uses their dual-stack endpoints (AWS_USE_DUALSTACK_ENDPOINT="
+        "true; not every service has one); gateway endpoints for S3 and DynamoDB are free"
+    )
+
+
 def _private_only(
     workload: Workload, network: VpcNetwork | None, before: tuple[SubnetEgress, ...]
 ) -> PlacementDecision:
     """The rule for network interfaces that never get a public IP (Lambda, ECS tasks on EC2 capacity).
 
-    Compliant in private subnets with egress (a NAT, central egress, an inspection endpoint); anything in a public
-    subnet moves to such subnets; with none in the VPC, only a NAT gateway would give it egress.
+    Compliant in private subnets with egress (a NAT, central egress, an inspection endpoint), or, for a function that
+    allows outbound IPv6, in dual-stack subnets with an IPv6 route out (it reaches IPv6 destinations; the report says
+    what IPv4 still needs); anything in a public subnet moves to private subnets with egress; with none in the VPC,
+    only a NAT gateway would give it egress.
     """
     profile = workload.profile
     ip = workload.assign_public_ip
@@ -241,6 +264,8 @@ def _private_only(
     if all(item.private_egress for item in before) and not ip:
         reason = "in private subnets with egress through " + _via(before)
         return PlacementDecision(Verdict.COMPLIANT, reason, before, before, ip, ip)
+    if workload.ipv6_outbound and all(_ipv6_out(item) for item in before):
+        return PlacementDecision(Verdict.COMPLIANT, _ipv6_reason(before), before, before, ip, ip)
     needs_egress_to_start = bool(profile.always_reaches)
     if all(item.egress is EgressClass.ISOLATED for item in before) and not needs_egress_to_start:
         reason = (

@@ -94,6 +94,8 @@ class Workload:
     platform_source: str | None = None
     # An EC2 launch template associates a public IPv4 address with the instances (None: no template, or unknown).
     launch_template_public_ip: bool | None = None
+    # Outbound IPv6 allowed in dual-stack subnets (a Lambda function's VpcConfig.Ipv6AllowedForDualStack).
+    ipv6_outbound: bool = False
 
     @property
     def rule(self) -> EgressRule:

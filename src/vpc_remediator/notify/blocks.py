@@ -26,6 +26,7 @@ from vpc_remediator.domain.details import (
     DefaultVpcDetails,
     Details,
     NatAdviceView,
+    NatCostView,
     NatGatewayDetails,
     PlacementDetails,
     SubnetView,
@@ -197,9 +198,13 @@ def _nat_blocks(advice: NatAdviceView) -> list[Block]:
         lines.append(line)
     if lines:
         blocks += _sections("Cheaper alternatives", lines)
-    note = f"{advice.assumption}. Prices: {nat.price_source} ({nat.price_region})"
+    note = f"{advice.assumption}. {_prices_note(nat)}"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(note), MAX_TEXT))]))
     return blocks
+
+
+def _prices_note(nat: NatCostView) -> str:
+    return f"NAT gateway prices: {nat.price_source}, as of {nat.price_date} ({nat.price_region})"
 
 
 def _nat_gateway_blocks(details: NatGatewayDetails) -> list[Block]:
@@ -213,6 +218,8 @@ def _nat_gateway_blocks(details: NatGatewayDetails) -> list[Block]:
     blocks.append(
         _section(f"*To remove it* (nothing is ever deleted by the remediator)\n```{escape(details.remove)}```")
     )
+    note = _prices_note(details.nat_cost)
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(note), MAX_TEXT))]))
     return blocks
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
+from vpc_remediator.domain.webhook import checked_webhook_url
 from vpc_remediator.notify.blocks import SlackMessage
 
 # Waiting longer than this for Slack's Retry-After would eat the function's time: the messages go back to the queue.
@@ -84,11 +86,31 @@ def retry_handlers(max_wait: float = MAX_RETRY_AFTER_SECONDS, time_left: TimeLef
     ]
 
 
+def quiet_sdk_logger() -> logging.Logger:
+    """slack_sdk's logger at WARNING: at DEBUG it logs the whole webhook URL (its secret path), and at INFO on retries.
+
+    slack_sdk tests the client logger's own level (not the effective one) before writing those lines, so the level is
+    set on the logger it is given, not only inherited.
+    """
+    sdk_logger = logging.getLogger("slack_sdk")
+    sdk_logger.setLevel(logging.WARNING)
+    return sdk_logger
+
+
 def webhook_client(
-    url: str, timeout: int = 10, max_wait: float = MAX_RETRY_AFTER_SECONDS, time_left: TimeLeft = unbounded
+    url: str,
+    timeout: int = 10,
+    max_wait: float = MAX_RETRY_AFTER_SECONDS,
+    time_left: TimeLeft = unbounded,
+    *,
+    loopback_allowed: bool = False,
 ) -> WebhookClient:
-    """A webhook client that retries what is worth retrying, within the invocation's time."""
-    return WebhookClient(url, timeout=timeout, retry_handlers=retry_handlers(max_wait, time_left))
+    """A webhook client for a Slack webhook URL (domain/webhook.py's rule) that retries what is worth retrying,
+    within the invocation's time."""
+    checked = checked_webhook_url(url, loopback_allowed=loopback_allowed)
+    return WebhookClient(
+        checked, timeout=timeout, retry_handlers=retry_handlers(max_wait, time_left), logger=quiet_sdk_logger()
+    )
 
 
 @dataclass

@@ -174,7 +174,7 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = H
         if trigger.failed:
             reason = f"{what} failed with {trigger.error_code}: no NAT gateway was created"
         return [stamp.report(resource, NAT_GATEWAY, Outcome.IGNORED, reason)]
-    return [describe_nat_gateway(facts, stamp, region.network_reader())]
+    return [describe_nat_gateway(facts, stamp, region.network_reader(), region.price_source())]
 
 
 def _sleep(seconds: float) -> None:

@@ -12,12 +12,12 @@ from typing import Any
 
 from vpc_remediator.domain.details import NatGatewayDetails, ZonedId
 from vpc_remediator.domain.errors import AccessDeniedError, InvalidEventError, ResourceNotFoundError
-from vpc_remediator.domain.nat import GATEWAY_SERVICES, money, nat_cost, rate
+from vpc_remediator.domain.nat import GATEWAY_SERVICES, money, nat_cost, rate, table_prices
 from vpc_remediator.domain.network import VpcNetwork
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.events import Trigger
 from vpc_remediator.remediation.context import ReportStamp
-from vpc_remediator.remediation.ports import NetworkSource
+from vpc_remediator.remediation.ports import NetworkSource, PriceSource
 
 KIND = "nat-gateway"
 UNKNOWN_ZONE = "zone unknown"
@@ -65,10 +65,13 @@ def gateway_arn(stamp: ReportStamp, gateway_id: str) -> str:
     return f"arn:{stamp.partition}:ec2:{stamp.region}:{stamp.account}:natgateway/{gateway_id or 'unknown'}"
 
 
-def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: NetworkSource) -> Report:
+def describe_nat_gateway(
+    facts: dict[str, str], stamp: ReportStamp, reader: NetworkSource, prices: PriceSource | None = None
+) -> Report:
     """The informational report: the gateway's monthly cost, the VPC's NAT total, the free endpoints it lacks."""
     gateway_id = facts["nat_gateway_id"] or "unknown"
-    cost = nat_cost(stamp.region, [UNKNOWN_ZONE])
+    quote = prices.nat_prices(stamp.region) if prices is not None else table_prices(stamp.region)
+    cost = nat_cost(stamp.region, [UNKNOWN_ZONE], quote)
     details = NatGatewayDetails(
         nat_gateway_id=facts["nat_gateway_id"],
         subnet_id=facts["subnet_id"],
@@ -82,7 +85,7 @@ def describe_nat_gateway(facts: dict[str, str], stamp: ReportStamp, reader: Netw
     if network is not None:
         egress = network.egress(facts["subnet_id"])
         zone = egress.zone if egress else None
-        cost = nat_cost(stamp.region, [zone or UNKNOWN_ZONE])
+        cost = nat_cost(stamp.region, [zone or UNKNOWN_ZONE], quote)
         # Each gateway is billed, even two in one zone; the new one may not be listed yet (eventual consistency).
         gateway_ids = {gateway.id for gateway in network.nat_gateways} | {gateway_id}
         missing = tuple(service for service in GATEWAY_SERVICES if service not in network.endpoint_services())

@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from vpc_remediator.domain.delivery import Claim
 from vpc_remediator.domain.errors import RemediatorError
 from vpc_remediator.domain.report import Report
+from vpc_remediator.domain.webhook import checked_webhook_url
 from vpc_remediator.notify.blocks import plan_messages, report_message
 from vpc_remediator.notify.slack import DeliveryResult, TimeLeft, deliver, unbounded, webhook_client
 from vpc_remediator.observability import logger, metrics
@@ -83,11 +84,19 @@ def read_batch(records: list[Any]) -> Batch:
 
 
 def post_reports(
-    reports: list[Report], url: str, quiet: frozenset[str], time_left: TimeLeft = unbounded
+    reports: list[Report],
+    url: str,
+    quiet: frozenset[str],
+    time_left: TimeLeft = unbounded,
+    *,
+    loopback_allowed: bool = False,
 ) -> DeliveryResult:
-    """Render the reports that arrived together (singles or digests) and post them to the webhook."""
-    messages = plan_messages(reports, quiet=quiet)
-    return deliver(messages, webhook_client(url, time_left=time_left), time_left)
+    """Render the reports that arrived together (singles or digests) and post them to the webhook.
+
+    A URL that is not Slack's raises ConfigurationError before anything is posted.
+    """
+    client = webhook_client(url, time_left=time_left, loopback_allowed=loopback_allowed)
+    return deliver(plan_messages(reports, quiet=quiet), client, time_left)
 
 
 def _dead_letter(batch: Batch, dead_letter: DeadLetter | None) -> dict[str, str]:
@@ -138,12 +147,18 @@ def _post(batch: Batch, settings: Settings, ports: NotifierPorts, time_left: Tim
     loud = [
         index for index, report in enumerate(batch.reports) if report.outcome.value not in settings.slack_quiet_outcomes
     ]
+    if not loud:
+        return {}
+    url = ports.webhook_url(settings.slack_webhook_secret_arn or "")
+    # Checked before any report is claimed: a URL that is not Slack's fails the batch as a whole, its records stay in
+    # the queue (then the dead-letter queue and its alarm), and no claim is left behind.
+    loopback_allowed = not settings.in_lambda
+    checked_webhook_url(url, loopback_allowed=loopback_allowed)
     taken, failed = _claims(batch, loud, ports.delivery_log)
     if not taken:
         return failed
     chosen = [batch.reports[index] for index in taken]
-    url = ports.webhook_url(settings.slack_webhook_secret_arn or "")
-    result = post_reports(chosen, url, frozenset(), time_left)
+    result = post_reports(chosen, url, frozenset(), time_left, loopback_allowed=loopback_allowed)
     metrics.add_metric(name="slack.messages_sent", unit=MetricUnit.Count, value=len(result.sent))
     metrics.add_metric(name="slack.messages_failed", unit=MetricUnit.Count, value=len(result.failed))
     for message in result.sent:

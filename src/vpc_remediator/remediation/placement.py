@@ -168,6 +168,7 @@ def needs_nat_report(case: Case) -> Report:
             subnet_ids=workload.subnet_ids,
             name=workload.name,
             rule=workload.rule,
+            prices=case.services.nat_prices(region),
         )
     return case.report(Outcome.NEEDS_NAT, decision.reason, nat=facts, nat_advice=advice.view() if advice else None)
 

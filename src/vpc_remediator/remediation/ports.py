@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from vpc_remediator.domain.default_vpc import DefaultVpcState
 from vpc_remediator.domain.exposure import IngressRule
 from vpc_remediator.domain.guards import LedgerEntry
+from vpc_remediator.domain.nat import NatPrices, table_prices
 from vpc_remediator.domain.network import Subnet, VpcNetwork
 from vpc_remediator.domain.report import Action, Report
 from vpc_remediator.settings import Settings
@@ -38,6 +39,14 @@ class IngressSource(Protocol):
 
     def default_group(self, vpc_id: str) -> str | None:
         """The VPC's default security group, which ECS and Batch use when a workload names none."""
+        ...
+
+
+class PriceSource(Protocol):
+    """aws.pricing.PriceListReader: NAT gateway prices, from the Price List API or the price table (never raises)."""
+
+    def nat_prices(self, region: str | None) -> NatPrices:
+        """The region's NAT gateway prices, with their source and date."""
         ...
 
 
@@ -96,6 +105,12 @@ class PlacementServices:
     security_groups: IngressSource
     ledger: Ledger
     clock: Callable[[], datetime] = utc_now
+    # None: the price table (tests, and anything built without the Price List).
+    prices: PriceSource | None = None
+
+    def nat_prices(self, region: str | None) -> NatPrices:
+        """NAT gateway prices for the region's advice."""
+        return table_prices(region) if self.prices is None else self.prices.nat_prices(region)
 
 
 @dataclass
@@ -154,6 +169,10 @@ class Region(Protocol):
 
     def account(self) -> str:
         """The account the functions run in (asked of AWS once, when the caller does not know it)."""
+        ...
+
+    def price_source(self) -> PriceSource:
+        """NAT gateway prices: the Price List API's, cached for the day, else the price table's."""
         ...
 
     def region_name(self) -> str | None:
