@@ -25,7 +25,7 @@ from vpc_remediator.devkit.scenarios import REGION
 from vpc_remediator.devkit.scenarios.placement import build_topology, lambda_function
 from vpc_remediator.domain.nat import PRICE_TABLE_DATE
 from vpc_remediator.notify.blocks import report_message
-from vpc_remediator.remediation.entry import on_nat_gateway_event, on_placement_event
+from vpc_remediator.remediation.entry import Home, on_nat_gateway_event, on_placement_event
 from vpc_remediator.settings import Settings
 
 SETTINGS = Settings(stack_name="vpc-remediator")
@@ -123,7 +123,7 @@ def test_a_new_nat_gateway_is_priced_from_the_price_list_and_says_so(pricing: tu
         ec2 = boto3.client("ec2", region_name=REGION)
         gateway = created_nat(ec2)
         (report,) = on_nat_gateway_event(
-            event_for(gateway), regions(SETTINGS, **{"pricing@us-east-1": client}), own_account=ACCOUNT
+            event_for(gateway), regions(SETTINGS, **{"pricing@us-east-1": client}), home=Home(ACCOUNT, REGION)
         )
     cost = report.to_dict()["details"]["nat_cost"]
     assert cost["hourly_per_az"] == 0.05 and cost["per_gb"] == 0.045  # the Price List's, not the table's 0.045
