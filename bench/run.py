@@ -13,6 +13,7 @@ from typing import Any
 
 from bench import cold_start, events_bench, faults_bench, first_event, html_bench, notifier_bench, sweep_bench
 from bench.cli_imports import find_python
+from vpc_remediator.devkit.scenarios import REGION
 
 RUNTIME_VERSION = "3.13"
 OUT = Path("bench")
@@ -218,6 +219,8 @@ def sweep_markdown(sweep: dict[str, Any]) -> list[str]:
 
 def main() -> int:
     """Run every measurement once and write the results."""
+    # The functions act on their own region only (Lambda tells them theirs); the simulated account is in REGION.
+    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
     python = find_python(RUNTIME_VERSION) or sys.executable
     results: dict[str, Any] = {"machine": machine()}
     print("bench: cold start", flush=True)
