@@ -17,8 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from parliament import analyze_policy_string
+
+# The scanners' own environment does not install the project: its template reader (PyYAML and the standard library
+# only, PyYAML being checkov's too) is read from the source tree.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from vpc_remediator.cli.template import load_template
 
 PSEUDO = {
     "AWS::Partition": "aws",
@@ -44,27 +48,6 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
     PASS_JOB_ROLES: "a job definition's new revision passes on the roles it already names, to batch.amazonaws.com "
     "and ecs-tasks.amazonaws.com only (iam:PassedToService)",
 }
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """Keeps CloudFormation's short tags (!Sub, !GetAtt, ...) as their long form."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    if suffix == "Ref":
-        return {"Ref": value}
-    if suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{suffix}": value}
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
 
 
 class Resolver:
@@ -119,7 +102,7 @@ def policies(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def main(path: str) -> int:
     """Print every finding; 1 when one is not accepted."""
-    template = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506  (a SafeLoader)
+    template = load_template(Path(path))
     resolve = Resolver(template["Resources"])
     checked, unexplained = 0, 0
     for where, document in policies(template):
