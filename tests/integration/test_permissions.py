@@ -37,6 +37,8 @@ from vpc_remediator.devkit.scenarios.default_vpc import (
     main_route_table,
 )
 from vpc_remediator.devkit.scenarios.placement import (
+    IMAGE_ID,
+    autoscaling_group,
     awsvpc,
     batch_role,
     build_topology,
@@ -174,7 +176,8 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, An
         }.items():
             monkeypatch.setenv(name, value)
         forget_clients()
-        yield {name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch")}
+        names = ("ec2", "ecs", "lambda", "iam", "batch", "autoscaling")
+        yield {name: boto3.client(name, region_name=REGION) for name in names}
         forget_clients()
 
 
@@ -292,6 +295,19 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         family="legacy", networkMode="bridge", containerDefinitions=[{"name": "a", "image": "nginx", "memory": 256}]
     )["taskDefinition"]["taskDefinitionArn"]
     legacy = ecs.create_service(cluster="shop", serviceName="legacy", taskDefinition=bridge, desiredCount=1)["service"]
+    # Auto Scaling groups: one moved to public subnets that map public IPs, one launching from a configuration.
+    for subnet in topo.public:
+        ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+    client["autoscaling"].create_launch_configuration(
+        LaunchConfigurationName="legacy", ImageId=IMAGE_ID, InstanceType="t4g.micro", SecurityGroups=list(groups)
+    )
+    client["autoscaling"].create_auto_scaling_group(
+        AutoScalingGroupName="legacy",
+        LaunchConfigurationName="legacy",
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=",".join(topo.private),
+    )
     return [
         load_sample(
             "ecs/CreateService",
@@ -316,6 +332,14 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         load_sample(
             "lambda/CreateFunction20150331",
             **lambda_function(client["lambda"], iam, "edge", topo.edge_public, (topo.edge_sg,)),
+        ),
+        load_sample(
+            "autoscaling/CreateAutoScalingGroup",
+            **autoscaling_group(client["autoscaling"], ec2, "workers", topo.isolated, groups),
+        ),
+        load_sample(
+            "autoscaling/UpdateAutoScalingGroup",
+            request={"autoScalingGroupName": "legacy", "vPCZoneIdentifier": ",".join(topo.private)},
         ),
     ]
 
@@ -386,6 +410,8 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "needs-nat",
         "remediated",
         "compliant",
+        "remediated",
+        "compliant",
     ]
     assert {
         "ec2:GetManagedPrefixListEntries",
@@ -437,6 +463,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     assert outcomes[2][0] == ("default-vpc", "remediated")
     assert handed_over[0]["details"]["continues_from"] is not None
     assert ("lambda-function", "needs-nat") in outcomes[1]  # priced from the Price List
+    assert ("autoscaling-group", "remediated") in outcomes[1]
     assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
     assert_calls_match_grants("SweepFunction", set(counter.calls))
 

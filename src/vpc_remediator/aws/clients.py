@@ -11,6 +11,7 @@ from botocore.config import Config
 from vpc_remediator import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from mypy_boto3_autoscaling import AutoScalingClient
     from mypy_boto3_batch import BatchClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_ec2 import EC2Client
@@ -98,6 +99,10 @@ class ClientFactory:
     def batch(self) -> BatchClient:
         """An AWS Batch client."""
         return cast("BatchClient", self._client("batch"))
+
+    def autoscaling(self) -> AutoScalingClient:
+        """An EC2 Auto Scaling client."""
+        return cast("AutoScalingClient", self._client("autoscaling"))
 
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""

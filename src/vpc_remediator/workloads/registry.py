@@ -7,6 +7,7 @@ The order is the sweep's phase order.
 from __future__ import annotations
 
 from vpc_remediator.workloads import (
+    autoscaling_group,
     batch_compute_environment,
     batch_job_definition,
     ecs_service,
@@ -23,6 +24,7 @@ KINDS: tuple[WorkloadKind, ...] = (
     batch_compute_environment.KIND,
     batch_job_definition.KIND,
     lambda_function.KIND,
+    autoscaling_group.KIND,
 )
 
 
