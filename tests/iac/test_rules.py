@@ -84,6 +84,10 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "autoscaling/CreateAutoScalingGroup_no_subnets.json": None,
     "autoscaling/UpdateAutoScalingGroup.json": "PlacementFunction",
     "autoscaling/UpdateAutoScalingGroup_capacity_only.json": None,
+    "ec2/RunInstances.json": "PlacementFunction",
+    "ec2/RunInstances_default_vpc.json": "PlacementFunction",
+    "ec2/RunInstances_own_role.json": None,
+    "ec2/RunInstances_autoscaling.json": None,
 }
 
 
@@ -175,7 +179,7 @@ def cloudtrail_rules() -> dict[str, dict[str, Any]]:
 
 
 def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
-    assert len(cloudtrail_rules()) == 8
+    assert len(cloudtrail_rules()) == 9
     assert TAKES_FAILED_CALLS in cloudtrail_rules()
 
 
@@ -214,6 +218,7 @@ def test_every_handler_in_the_template_exists() -> None:
         "batch/CreateComputeEnvironment_own_role.json",
         "lambda/CreateFunction20150331_own_role.json",
         "autoscaling/CreateAutoScalingGroup_own_role.json",
+        "ec2/RunInstances_own_role.json",
     ],
 )
 def test_placement_rules_exclude_only_this_stacks_roles(name: str) -> None:

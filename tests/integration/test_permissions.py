@@ -295,6 +295,9 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         family="legacy", networkMode="bridge", containerDefinitions=[{"name": "a", "image": "nginx", "memory": 256}]
     )["taskDefinition"]["taskDefinitionArn"]
     legacy = ecs.create_service(cluster="shop", serviceName="legacy", taskDefinition=bridge, desiredCount=1)["service"]
+    instance = ec2.run_instances(ImageId=IMAGE_ID, MinCount=1, MaxCount=1, SubnetId=topo.isolated[0])["Instances"][0][
+        "InstanceId"
+    ]
     # Auto Scaling groups: one moved to public subnets that map public IPs, one launching from a configuration.
     for subnet in topo.public:
         ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
@@ -341,6 +344,8 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
             "autoscaling/UpdateAutoScalingGroup",
             request={"autoScalingGroupName": "legacy", "vPCZoneIdentifier": ",".join(topo.private)},
         ),
+        # An instance someone launched into an isolated subnet: reported with its corrected launch network.
+        load_sample("ec2/RunInstances", responseElements={"instancesSet": {"items": [{"instanceId": instance}]}}),
     ]
 
 
@@ -410,6 +415,7 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "needs-nat",
         "remediated",
         "compliant",
+        "skipped",
         "remediated",
         "compliant",
     ]
@@ -464,6 +470,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     assert handed_over[0]["details"]["continues_from"] is not None
     assert ("lambda-function", "needs-nat") in outcomes[1]  # priced from the Price List
     assert ("autoscaling-group", "remediated") in outcomes[1]
+    assert ("ec2-instance", "skipped") in outcomes[1]
     assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
     assert_calls_match_grants("SweepFunction", set(counter.calls))
 

@@ -10,6 +10,7 @@ from vpc_remediator.workloads import (
     autoscaling_group,
     batch_compute_environment,
     batch_job_definition,
+    ec2_instance,
     ecs_service,
     ecs_task,
     ecs_task_set,
@@ -25,6 +26,7 @@ KINDS: tuple[WorkloadKind, ...] = (
     batch_job_definition.KIND,
     lambda_function.KIND,
     autoscaling_group.KIND,
+    ec2_instance.KIND,
 )
 
 
