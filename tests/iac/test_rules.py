@@ -88,6 +88,9 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "ec2/RunInstances_default_vpc.json": "PlacementFunction",
     "ec2/RunInstances_own_role.json": None,
     "ec2/RunInstances_autoscaling.json": None,
+    "eks/CreateNodegroup.json": "PlacementFunction",
+    "eks/CreateNodegroup_own_role.json": None,
+    "eks/CreateNodegroup_failed.json": None,
 }
 
 
@@ -179,7 +182,7 @@ def cloudtrail_rules() -> dict[str, dict[str, Any]]:
 
 
 def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
-    assert len(cloudtrail_rules()) == 9
+    assert len(cloudtrail_rules()) == 10
     assert TAKES_FAILED_CALLS in cloudtrail_rules()
 
 
@@ -219,6 +222,7 @@ def test_every_handler_in_the_template_exists() -> None:
         "lambda/CreateFunction20150331_own_role.json",
         "autoscaling/CreateAutoScalingGroup_own_role.json",
         "ec2/RunInstances_own_role.json",
+        "eks/CreateNodegroup_own_role.json",
     ],
 )
 def test_placement_rules_exclude_only_this_stacks_roles(name: str) -> None:

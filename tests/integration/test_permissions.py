@@ -176,7 +176,7 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, An
         }.items():
             monkeypatch.setenv(name, value)
         forget_clients()
-        names = ("ec2", "ecs", "lambda", "iam", "batch", "autoscaling")
+        names = ("ec2", "ecs", "lambda", "iam", "batch", "autoscaling", "eks")
         yield {name: boto3.client(name, region_name=REGION) for name in names}
         forget_clients()
 
@@ -403,6 +403,8 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         # A service whose platform comes from its cluster's default strategy; a Batch EC2 environment's launch template.
         outcomes += corpus_case("ecs_cluster_default_fargate", lambda_environment, counter)
         outcomes += corpus_case("batch_ec2_launch_template", lambda_environment, counter)
+        # An EKS node group in public subnets that map no public IP (EKS stubbed: moto lacks the cluster's group).
+        outcomes += corpus_case("eks_nodegroup_no_public_ip", lambda_environment, counter)
     # The compute environment's change is made but reads back unchanged: moto ignores computeResources (DESIGN notes).
     assert outcomes == [
         "skipped",
@@ -418,6 +420,7 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "skipped",
         "remediated",
         "compliant",
+        "skipped",
     ]
     assert {
         "ec2:GetManagedPrefixListEntries",
@@ -426,6 +429,23 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "pricing:GetProducts",
     } <= set(counter.calls)
     assert_calls_match_grants("PlacementFunction", set(counter.calls))
+
+
+def eks_nodegroups(eks: Any, ec2: Any) -> None:
+    """A cluster with two node groups in private subnets, one launching from a template (EKS reads its version), one
+    behind the cluster's security group (EKS reads the cluster)."""
+    private = build_topology(ec2).private
+    eks.create_cluster(name="shop", roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks", resourcesVpcConfig={})
+    template = ec2.create_launch_template(LaunchTemplateName="nodes", LaunchTemplateData={"ImageId": IMAGE_ID})
+    role = f"arn:aws:iam::{ACCOUNT}:role/eks-nodes"
+    eks.create_nodegroup(clusterName="shop", nodegroupName="plain", subnets=list(private), nodeRole=role)
+    eks.create_nodegroup(
+        clusterName="shop",
+        nodegroupName="templated",
+        subnets=list(private),
+        nodeRole=role,
+        launchTemplate={"id": template["LaunchTemplate"]["LaunchTemplateId"], "version": "1"},
+    )
 
 
 class CloseToItsTimeout(LocalContext):
@@ -450,6 +470,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
         ids = corpus_ids("batch_ec2_launch_template", client)
         case = corpus.load_case("batch_ec2_launch_template", ids)
         corpus._prepare(corpus.Account(client, ids), case["moto"])
+        eks_nodegroups(client["eks"], ec2)
         delete_last_default_subnet(ec2)
         placed = run("SweepFunction", lambda_handler, redelivered(scheduled, "second"))
         table = main_route_table(ec2, str(default_vpc_id(ec2)))["RouteTableId"]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_eks import EKSClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
@@ -103,6 +104,10 @@ class ClientFactory:
     def autoscaling(self) -> AutoScalingClient:
         """An EC2 Auto Scaling client."""
         return cast("AutoScalingClient", self._client("autoscaling"))
+
+    def eks(self) -> EKSClient:
+        """An EKS client."""
+        return cast("EKSClient", self._client("eks"))
 
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""

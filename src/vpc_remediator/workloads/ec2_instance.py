@@ -57,7 +57,9 @@ def _refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Workl
     # The launched instances are in responseElements.instancesSet.items; tags asked for at launch in the request.
     tags: dict[str, str] = {}
     for spec in _items(request.get("tagSpecificationSet")):
-        tags.update(event_tags([{"key": t.get("key"), "value": t.get("value")} for t in _items(spec.get("tags"))]))
+        # A plain list of {key, value} in RunInstances' records; {"items": [...]} like EC2's other lists, tolerated.
+        listed = spec.get("tags")
+        tags.update(event_tags(listed if isinstance(listed, list) else _items(listed)))
     return [
         WorkloadRef(PROFILE.kind, item["instanceId"], tags=tags)
         for item in _items(response.get("instancesSet"))

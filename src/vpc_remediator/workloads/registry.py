@@ -14,6 +14,7 @@ from vpc_remediator.workloads import (
     ecs_service,
     ecs_task,
     ecs_task_set,
+    eks_nodegroup,
     lambda_function,
 )
 from vpc_remediator.workloads.kind import CloudTrailCall, WorkloadKind
@@ -27,6 +28,7 @@ KINDS: tuple[WorkloadKind, ...] = (
     lambda_function.KIND,
     autoscaling_group.KIND,
     ec2_instance.KIND,
+    eks_nodegroup.KIND,
 )
 
 
