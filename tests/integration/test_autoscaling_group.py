@@ -169,3 +169,26 @@ def test_the_sweep_checks_every_group(world: World) -> None:
     summary, *reports = on_sweep_event(scheduled, regions(settings), out_of_time=lambda: False).reports
     assert summary.details.counts["autoscaling-group"] == {"compliant": 1, "would-remediate": 1}  # type: ignore[union-attr]
     assert [(report.kind, report.resource.rsplit("/", 1)[1]) for report in reports] == [("autoscaling-group", "stuck")]
+
+
+def test_a_mixed_instances_policys_launch_template_says_whether_instances_get_a_public_ip(world: World) -> None:
+    interface = {"DeviceIndex": 0, "AssociatePublicIpAddress": True, "Groups": [world.topo.web_sg]}
+    world.ec2.create_launch_template(LaunchTemplateName="mixed", LaunchTemplateData={"NetworkInterfaces": [interface]})
+    world.autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="mixed",
+        MixedInstancesPolicy={
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {"LaunchTemplateName": "mixed", "Version": "$Default"},
+                "Overrides": [{"InstanceType": "t4g.micro"}, {"InstanceType": "t4g.small"}],
+            }
+        },
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=",".join(world.topo.public),
+    )
+    request = {"autoScalingGroupName": "mixed", "vPCZoneIdentifier": ",".join(world.topo.public)}
+    (report,) = on_placement_event(
+        load_sample("autoscaling/UpdateAutoScalingGroup", request=request), regions(SETTINGS)
+    )
+    assert report.outcome.value == "compliant", report.reason
+    assert "launch template associates one" in report.reason
