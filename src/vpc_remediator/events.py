@@ -289,6 +289,12 @@ def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
     return refs, None
 
 
+def repeated_as(trigger: Trigger) -> str:
+    """What makes this call one of a caller's repeated calls, as its report says it."""
+    found = registry.call_for(trigger.event_source, trigger.event_name)
+    return found[1].repeated_as if found else f"made the same {trigger.event_name} call"
+
+
 def report_group(trigger: Trigger) -> str | None:
     """For calls made again and again: the caller and what the call's kind says makes two calls the same."""
     found = registry.call_for(trigger.event_source, trigger.event_name)

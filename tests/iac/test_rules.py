@@ -77,6 +77,20 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "lambda/CreateFunction20150331_failed.json": None,
     "lambda/CreateFunction20150331_no_vpc.json": None,
     "lambda/UpdateFunctionConfiguration20150331v2.json": "PlacementFunction",
+    "autoscaling/CreateAutoScalingGroup.json": "PlacementFunction",
+    "autoscaling/CreateAutoScalingGroup_eks.json": "PlacementFunction",
+    "autoscaling/CreateAutoScalingGroup_failed.json": None,
+    "autoscaling/CreateAutoScalingGroup_own_role.json": None,
+    "autoscaling/CreateAutoScalingGroup_no_subnets.json": None,
+    "autoscaling/UpdateAutoScalingGroup.json": "PlacementFunction",
+    "autoscaling/UpdateAutoScalingGroup_capacity_only.json": None,
+    "ec2/RunInstances.json": "PlacementFunction",
+    "ec2/RunInstances_default_vpc.json": "PlacementFunction",
+    "ec2/RunInstances_own_role.json": None,
+    "ec2/RunInstances_autoscaling.json": None,
+    "eks/CreateNodegroup.json": "PlacementFunction",
+    "eks/CreateNodegroup_own_role.json": None,
+    "eks/CreateNodegroup_failed.json": None,
 }
 
 
@@ -168,7 +182,7 @@ def cloudtrail_rules() -> dict[str, dict[str, Any]]:
 
 
 def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
-    assert len(cloudtrail_rules()) == 7
+    assert len(cloudtrail_rules()) == 10
     assert TAKES_FAILED_CALLS in cloudtrail_rules()
 
 
@@ -206,6 +220,9 @@ def test_every_handler_in_the_template_exists() -> None:
         "ecs/CreateService_own_role.json",
         "batch/CreateComputeEnvironment_own_role.json",
         "lambda/CreateFunction20150331_own_role.json",
+        "autoscaling/CreateAutoScalingGroup_own_role.json",
+        "ec2/RunInstances_own_role.json",
+        "eks/CreateNodegroup_own_role.json",
     ],
 )
 def test_placement_rules_exclude_only_this_stacks_roles(name: str) -> None:

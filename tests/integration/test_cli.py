@@ -188,6 +188,16 @@ def test_demo_shows_the_default_vpc_recreated_and_repaired(demo: subprocess.Comp
     assert "internet gateway: none" not in after
 
 
+def test_demo_moves_an_auto_scaling_group_out_of_isolated_subnets(demo: subprocess.CompletedProcess[str]) -> None:
+    act = demo.stdout.split("=== autoscaling-group", 1)[1].split("\n=== ", 1)[0]
+    assert "[FIXED] autoscaling-group" in act
+    assert "autoscaling:UpdateAutoScalingGroup" in act
+    before, after = (
+        line.split("subnets ", 1)[1] for line in act.splitlines() if line.lstrip().startswith(("before:", "after:"))
+    )
+    assert before.split(",")[0] not in after
+
+
 def test_handle_posts_the_reports_of_one_call_to_a_slack_webhook(moto_server: str, server_ec2: Any) -> None:
     delete_default_vpc(server_ec2)
     files = [str(EVENTS / "ec2/DeleteVpc.json"), str(EVENTS / "ec2/DeleteSubnet_own_role.json")]

@@ -37,6 +37,8 @@ from vpc_remediator.devkit.scenarios.default_vpc import (
     main_route_table,
 )
 from vpc_remediator.devkit.scenarios.placement import (
+    IMAGE_ID,
+    autoscaling_group,
     awsvpc,
     batch_role,
     build_topology,
@@ -174,7 +176,8 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, An
         }.items():
             monkeypatch.setenv(name, value)
         forget_clients()
-        yield {name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch")}
+        names = ("ec2", "ecs", "lambda", "iam", "batch", "autoscaling", "eks")
+        yield {name: boto3.client(name, region_name=REGION) for name in names}
         forget_clients()
 
 
@@ -292,6 +295,22 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         family="legacy", networkMode="bridge", containerDefinitions=[{"name": "a", "image": "nginx", "memory": 256}]
     )["taskDefinition"]["taskDefinitionArn"]
     legacy = ecs.create_service(cluster="shop", serviceName="legacy", taskDefinition=bridge, desiredCount=1)["service"]
+    instance = ec2.run_instances(ImageId=IMAGE_ID, MinCount=1, MaxCount=1, SubnetId=topo.isolated[0])["Instances"][0][
+        "InstanceId"
+    ]
+    # Auto Scaling groups: one moved to public subnets that map public IPs, one launching from a configuration.
+    for subnet in topo.public:
+        ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+    client["autoscaling"].create_launch_configuration(
+        LaunchConfigurationName="legacy", ImageId=IMAGE_ID, InstanceType="t4g.micro", SecurityGroups=list(groups)
+    )
+    client["autoscaling"].create_auto_scaling_group(
+        AutoScalingGroupName="legacy",
+        LaunchConfigurationName="legacy",
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=",".join(topo.private),
+    )
     return [
         load_sample(
             "ecs/CreateService",
@@ -317,6 +336,16 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
             "lambda/CreateFunction20150331",
             **lambda_function(client["lambda"], iam, "edge", topo.edge_public, (topo.edge_sg,)),
         ),
+        load_sample(
+            "autoscaling/CreateAutoScalingGroup",
+            **autoscaling_group(client["autoscaling"], ec2, "workers", topo.isolated, groups),
+        ),
+        load_sample(
+            "autoscaling/UpdateAutoScalingGroup",
+            request={"autoScalingGroupName": "legacy", "vPCZoneIdentifier": ",".join(topo.private)},
+        ),
+        # An instance someone launched into an isolated subnet: reported with its corrected launch network.
+        load_sample("ec2/RunInstances", responseElements={"instancesSet": {"items": [{"instanceId": instance}]}}),
     ]
 
 
@@ -374,6 +403,8 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         # A service whose platform comes from its cluster's default strategy; a Batch EC2 environment's launch template.
         outcomes += corpus_case("ecs_cluster_default_fargate", lambda_environment, counter)
         outcomes += corpus_case("batch_ec2_launch_template", lambda_environment, counter)
+        # An EKS node group in public subnets that map no public IP (EKS stubbed: moto lacks the cluster's group).
+        outcomes += corpus_case("eks_nodegroup_no_public_ip", lambda_environment, counter)
     # The compute environment's change is made but reads back unchanged: moto ignores computeResources (DESIGN notes).
     assert outcomes == [
         "skipped",
@@ -386,6 +417,10 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "needs-nat",
         "remediated",
         "compliant",
+        "skipped",
+        "remediated",
+        "compliant",
+        "skipped",
     ]
     assert {
         "ec2:GetManagedPrefixListEntries",
@@ -394,6 +429,23 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "pricing:GetProducts",
     } <= set(counter.calls)
     assert_calls_match_grants("PlacementFunction", set(counter.calls))
+
+
+def eks_nodegroups(eks: Any, ec2: Any) -> None:
+    """A cluster with two node groups in private subnets, one launching from a template (EKS reads its version), one
+    behind the cluster's security group (EKS reads the cluster)."""
+    private = build_topology(ec2).private
+    eks.create_cluster(name="shop", roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks", resourcesVpcConfig={})
+    template = ec2.create_launch_template(LaunchTemplateName="nodes", LaunchTemplateData={"ImageId": IMAGE_ID})
+    role = f"arn:aws:iam::{ACCOUNT}:role/eks-nodes"
+    eks.create_nodegroup(clusterName="shop", nodegroupName="plain", subnets=list(private), nodeRole=role)
+    eks.create_nodegroup(
+        clusterName="shop",
+        nodegroupName="templated",
+        subnets=list(private),
+        nodeRole=role,
+        launchTemplate={"id": template["LaunchTemplate"]["LaunchTemplateId"], "version": "1"},
+    )
 
 
 class CloseToItsTimeout(LocalContext):
@@ -418,6 +470,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
         ids = corpus_ids("batch_ec2_launch_template", client)
         case = corpus.load_case("batch_ec2_launch_template", ids)
         corpus._prepare(corpus.Account(client, ids), case["moto"])
+        eks_nodegroups(client["eks"], ec2)
         delete_last_default_subnet(ec2)
         placed = run("SweepFunction", lambda_handler, redelivered(scheduled, "second"))
         table = main_route_table(ec2, str(default_vpc_id(ec2)))["RouteTableId"]
@@ -437,6 +490,8 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     assert outcomes[2][0] == ("default-vpc", "remediated")
     assert handed_over[0]["details"]["continues_from"] is not None
     assert ("lambda-function", "needs-nat") in outcomes[1]  # priced from the Price List
+    assert ("autoscaling-group", "remediated") in outcomes[1]
+    assert ("ec2-instance", "skipped") in outcomes[1]
     assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
     assert_calls_match_grants("SweepFunction", set(counter.calls))
 

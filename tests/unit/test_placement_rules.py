@@ -11,7 +11,13 @@ from vpc_remediator.domain.guards import LedgerEntry, already_handled, check_fla
 from vpc_remediator.domain.network import Endpoint, NatGateway, Route, RouteTable, Subnet, VpcNetwork
 from vpc_remediator.domain.placement import Verdict, decide_placement, template_change
 from vpc_remediator.domain.workload import Workload
-from vpc_remediator.workloads import batch_compute_environment, batch_job_definition, ecs_service, lambda_function
+from vpc_remediator.workloads import (
+    autoscaling_group,
+    batch_compute_environment,
+    batch_job_definition,
+    ecs_service,
+    lambda_function,
+)
 
 LOCAL = Route("10.0.0.0/16", "local")
 
@@ -394,6 +400,18 @@ def test_a_batch_ec2_environment_whose_subnets_or_launch_template_give_public_ip
     assert decide_placement(ec2_environment("pub-a", "pub-b", template_ip=True), batch_vpc(())).verdict is (
         Verdict.COMPLIANT
     )
+
+
+def test_an_auto_scaling_group_takes_the_batch_ec2_rule_in_its_own_words() -> None:
+    # The same rule as Batch EC2 (instances need a public IP on launch), whatever the kind: no platform needed.
+    group = Workload(autoscaling_group.PROFILE, "arn:asg", "asg", ("pub-a", "pub-b"), ("sg-1",))
+    moved = decide_placement(group, batch_vpc(("map-a", "map-b")))
+    assert moved.verdict is Verdict.CHANGE
+    assert moved.target is not None and moved.target.subnet_ids == ("map-a", "map-b")
+    assert "RUNNABLE" not in moved.reason and "no egress" in moved.reason
+    stuck = decide_placement(group, batch_vpc(()))
+    assert stuck.verdict is Verdict.NOT_APPLICABLE
+    assert "give the Auto Scaling group a launch template" in stuck.reason
 
 
 def test_a_fargate_environment_still_counts_any_public_subnet() -> None:

@@ -11,10 +11,12 @@ from botocore.config import Config
 from vpc_remediator import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from mypy_boto3_autoscaling import AutoScalingClient
     from mypy_boto3_batch import BatchClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_eks import EKSClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
@@ -98,6 +100,14 @@ class ClientFactory:
     def batch(self) -> BatchClient:
         """An AWS Batch client."""
         return cast("BatchClient", self._client("batch"))
+
+    def autoscaling(self) -> AutoScalingClient:
+        """An EC2 Auto Scaling client."""
+        return cast("AutoScalingClient", self._client("autoscaling"))
+
+    def eks(self) -> EKSClient:
+        """An EKS client."""
+        return cast("EKSClient", self._client("eks"))
 
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""

@@ -326,7 +326,7 @@ def _public_on_launch(
         problems.append(
             f"in public subnets {_names(no_ip)} that do not map a public IPv4 address on launch"
             + (" (and its launch template does not associate one)" if template_ip is False else "")
-            + ": its instances get no public IP and its jobs stay RUNNABLE"
+            + f": {workload.profile.no_egress_effect}"
         )
     if isolated:
         problems.append(f"in isolated subnets {_names(isolated)}: no route out")
@@ -341,7 +341,7 @@ def _public_on_launch(
     if pool:
         change = (
             f"turn on MapPublicIpOnLaunch for {', '.join(item.id for item in pool)} (aws ec2 modify-subnet-attribute "
-            "--map-public-ip-on-launch --subnet-id ...), or give the compute environment a launch template whose "
+            f"--map-public-ip-on-launch --subnet-id ...), or give the {workload.profile.noun} a launch template whose "
             "network interface sets AssociatePublicIpAddress true"
         )
         reason = f"{why}; VPC {pool[0].subnet.vpc_id} has no public subnet that maps public IPs on launch: {change}"

@@ -61,6 +61,8 @@ class Profile:
     platform_rules: tuple[tuple[str, EgressRule], ...] = ()
     # Why its workloads never own a public IP, where the private-only rule applies to them.
     no_public_ip: str = "its network interface never gets a public IP"
+    # What instances without a public IP in a public subnet lead to, where the public-on-launch rule applies.
+    no_egress_effect: str = "its instances get no public IP and no egress"
 
     def rule_for(self, platform: str | None) -> EgressRule:
         """The rule family for workloads of this kind that run on `platform`."""
@@ -96,6 +98,9 @@ class Workload:
     launch_template_public_ip: bool | None = None
     # Outbound IPv6 allowed in dual-stack subnets (a Lambda function's VpcConfig.Ipv6AllowedForDualStack).
     ipv6_outbound: bool = False
+    # Zones a change must keep: leaving one makes the service rebalance, terminating what runs there (an Auto Scaling
+    # group's instances).
+    keep_zones: tuple[str, ...] = ()
 
     @property
     def rule(self) -> EgressRule:

@@ -15,7 +15,15 @@ from typing import Any
 from vpc_remediator.domain.errors import AccessDeniedError, InvalidEventError, ResourceNotFoundError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
-from vpc_remediator.events import OMITTED, Trigger, default_vpc_relevance, parse_event, placement_refs, report_group
+from vpc_remediator.events import (
+    OMITTED,
+    Trigger,
+    default_vpc_relevance,
+    parse_event,
+    placement_refs,
+    repeated_as,
+    report_group,
+)
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import default_vpc_arn, ensure_default_vpc
@@ -250,9 +258,10 @@ def on_placement_event(
         earlier = services.ledger.history(f"report-group/{group}", services.clock() - window)
         if earlier:
             first = min(entry.at for entry in earlier).isoformat(timespec="seconds")
+            hours = settings.run_task_report_window_hours
             reason = (
-                f"the same caller started the same task definition family with the same network at {first}, and that"
-                f" was reported: one report per {settings.run_task_report_window_hours} h (RunTaskReportWindowHours)"
+                f"the same caller {repeated_as(trigger)} at {first}, and that was reported: one report per {hours} h"
+                " (RunTaskReportWindowHours)"
             )
             return [stamp.report(refs[0].identifier, refs[0].kind, Outcome.IGNORED, reason)]
     reports = []

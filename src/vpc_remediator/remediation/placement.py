@@ -269,15 +269,29 @@ def not_owned_by_iac(case: Case) -> Report | None:
     )
 
 
+def zones_left(case: Case) -> tuple[str, ...]:
+    """The zones the workload must keep (instances run there) that the target subnets would leave."""
+    kept = {item.zone for item in case.decision.after} if case.decision else set()
+    return tuple(zone for zone in case.workload.keep_zones if zone not in kept)
+
+
 def changeable_in_place(case: Case) -> Report | None:
-    """What AWS cannot change in place (a running task, a task set) is reported with the corrected call."""
-    if case.workload.can_change_in_place:
+    """What AWS cannot change in place (a running task, a task set), or only by terminating what runs (a group's
+    instances in a zone the change leaves), is reported with the corrected call."""
+    left = zones_left(case)
+    if case.workload.can_change_in_place and not left:
         return None
     assert case.planned is not None
     params = case.planned.params
+    why = case.workload.not_in_place_reason
+    if case.workload.can_change_in_place:
+        why = (
+            f"its instances run in {', '.join(left)}, which the corrected subnets leave: the change would rebalance "
+            "the group and terminate them, so it is not made in place"
+        )
     # A CodeDeploy deployment carries its network inside the AppSpec: then the whole call is the correction.
     corrected = params.get("networkConfiguration") or params.get("computeResources") or params
-    reason = f"{case.reason}; {case.workload.not_in_place_reason}: {json.dumps(corrected)}"
+    reason = f"{case.reason}; {why}: {json.dumps(corrected)}"
     return case.report(Outcome.SKIPPED, reason, corrected=params)
 
 

@@ -40,6 +40,7 @@ PROFILE = Profile(
     always_reaches=CONTAINER_SERVICES + ECS_AGENT_SERVICES,
     # EC2 and Spot environments launch instances: a public subnet helps them only when it maps public IPs on launch.
     platform_rules=(("EC2", EgressRule.PUBLIC_ON_LAUNCH), ("SPOT", EgressRule.PUBLIC_ON_LAUNCH)),
+    no_egress_effect="its instances get no public IP and its jobs stay RUNNABLE",
 )
 
 

@@ -64,6 +64,8 @@ class CloudTrailCall:
     # Calls made again and again (RunTask by schedulers): (request, response) → what makes two calls the same,
     # for one report per caller, group and window; None: every call is reported.
     report_group: Callable[[Mapping[str, Any], Mapping[str, Any]], str | None] | None = None
+    # How a report names what two such calls share ("the same caller <this> at ...").
+    repeated_as: str = "started the same task definition family with the same network"
     # Services whose calls (CloudTrail invokedBy) are checked elsewhere → why (AWS Batch's tasks: their environment).
     delegated: Mapping[str, str] = field(default_factory=dict)
 

@@ -7,11 +7,14 @@ The order is the sweep's phase order.
 from __future__ import annotations
 
 from vpc_remediator.workloads import (
+    autoscaling_group,
     batch_compute_environment,
     batch_job_definition,
+    ec2_instance,
     ecs_service,
     ecs_task,
     ecs_task_set,
+    eks_nodegroup,
     lambda_function,
 )
 from vpc_remediator.workloads.kind import CloudTrailCall, WorkloadKind
@@ -23,6 +26,9 @@ KINDS: tuple[WorkloadKind, ...] = (
     batch_compute_environment.KIND,
     batch_job_definition.KIND,
     lambda_function.KIND,
+    autoscaling_group.KIND,
+    ec2_instance.KIND,
+    eks_nodegroup.KIND,
 )
 
 

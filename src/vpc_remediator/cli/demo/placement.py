@@ -9,6 +9,7 @@ from vpc_remediator.cli.samples import load_sample
 from vpc_remediator.devkit.scenarios.placement import (
     EXEMPT,
     Topology,
+    autoscaling_group,
     awsvpc,
     build_inspection_vpc,
     build_topology,
@@ -59,6 +60,7 @@ def placement_act(context: DemoContext) -> None:
     _ecs_task_acts(context, ecs, topo)
     _batch_acts(context, batch, iam, topo)
     _lambda_acts(context, lam, iam, topo)
+    _machines_act(context, ec2, topo)
 
 
 def _inspection_act(context: DemoContext, ec2: Any, ecs: Any) -> None:
@@ -124,6 +126,24 @@ def _lambda_acts(context: DemoContext, lam: Any, iam: Any, topo: Topology) -> No
     created = lambda_function(lam, iam, "edge-hook", topo.edge_public, (topo.edge_sg,))
     context.send("CloudTrail: CreateFunction20150331", load_sample("lambda/CreateFunction20150331", **created))
     print(f"  after (unchanged): subnets {_function_subnets(lam, 'edge-hook')}")
+
+
+def _machines_act(context: DemoContext, ec2: Any, topo: Topology) -> None:
+    title("autoscaling-group: machines in isolated subnets (their instances would have no way out)")
+    autoscaling = context.client("autoscaling")
+    # Machines get a public IP only where the subnet maps one on launch (or their launch template asks for one).
+    for subnet in topo.public:
+        ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+    print(f"  the shop VPC's public subnets {', '.join(topo.public)} now map public IPs on launch")
+    created = autoscaling_group(autoscaling, ec2, "workers", topo.isolated, (topo.web_sg,))
+    print(f"  before: subnets {_group_subnets(autoscaling, 'workers')}")
+    context.send("CloudTrail: CreateAutoScalingGroup", load_sample("autoscaling/CreateAutoScalingGroup", **created))
+    print(f"  after:  subnets {_group_subnets(autoscaling, 'workers')} (new instances only: none was terminated)")
+
+
+def _group_subnets(autoscaling: Any, name: str) -> str:
+    (group,) = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
+    return str(group["VPCZoneIdentifier"]).replace(",", ", ")
 
 
 def _revisions(batch: Any, name: str) -> str:

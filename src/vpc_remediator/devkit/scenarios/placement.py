@@ -259,3 +259,47 @@ def build_inspection_vpc(ec2: Any) -> InspectionVpc:
     for subnet, endpoint in zip(protected, endpoints, strict=True):
         _route_table(ec2, vpc_id, (subnet,), VpcEndpointId=endpoint)
     return InspectionVpc(vpc_id, firewall, protected, isolated, endpoints, _group(ec2, vpc_id, "inspected", (443,)))
+
+
+# An image moto knows (its default AMIs): instances launched by a group need one.
+IMAGE_ID = "ami-12c6146b"
+
+
+def autoscaling_group(
+    autoscaling: Any,
+    ec2: Any,
+    name: str,
+    subnets: tuple[str, ...],
+    groups: tuple[str, ...],
+    public_ip: bool | None = None,
+    desired: int = 0,
+    tags: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An Auto Scaling group launching from a template of its own (AssociatePublicIpAddress on its primary network
+    interface when `public_ip` is not None); returns the CreateAutoScalingGroup event's request."""
+    data: dict[str, Any] = {"ImageId": IMAGE_ID, "InstanceType": "t4g.micro"}
+    if public_ip is None:
+        data["SecurityGroupIds"] = list(groups)
+    else:
+        data["NetworkInterfaces"] = [{"DeviceIndex": 0, "AssociatePublicIpAddress": public_ip, "Groups": list(groups)}]
+    ec2.create_launch_template(LaunchTemplateName=name, LaunchTemplateData=data)
+    request: dict[str, Any] = {
+        "AutoScalingGroupName": name,
+        "LaunchTemplate": {"LaunchTemplateName": name, "Version": "$Default"},
+        "MinSize": 0,
+        "MaxSize": 4,
+        "DesiredCapacity": desired,
+        "VPCZoneIdentifier": ",".join(subnets),
+        "Tags": [{"Key": key, "Value": value, "PropagateAtLaunch": True} for key, value in (tags or {}).items()],
+    }
+    autoscaling.create_auto_scaling_group(**request)
+    return {"request": cloudtrail_casing(request), "responseElements": None}
+
+
+def cloudtrail_casing(value: Any) -> Any:
+    """A query API's parameters as CloudTrail records them: every member name with a lower-case first letter."""
+    if isinstance(value, dict):
+        return {key[0].lower() + key[1:]: cloudtrail_casing(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [cloudtrail_casing(item) for item in value]
+    return value
