@@ -126,9 +126,11 @@ organization-rules: $(VENV)/.installed ## write templates/hub-rules.yaml and tem
 # checkov's findings that do not apply here are suppressed in template.yaml beside the resource, each with its reason;
 # parliament's accepted findings are listed in the script, each with its reason. Offline: no download of checkov's
 # guidelines.
-scan: $(SCAN_VENV)/.installed ## checkov on template.yaml, parliament on every IAM policy it grants
-	$(SCAN_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
+scan: $(SCAN_VENV)/.installed ## checkov on template.yaml and templates/, parliament on every IAM policy they grant
+	$(SCAN_VENV)/bin/checkov --file template.yaml $(addprefix --file ,$(wildcard templates/*.yaml)) \
+		--framework cloudformation --compact --quiet --skip-download
 	$(SCAN_VENV)/bin/python scripts/lint_iam_policies.py template.yaml
+	$(SCAN_VENV)/bin/python scripts/lint_iam_policies.py templates/member-roles.yaml
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
 	$(SAM) validate --lint --region us-east-1
