@@ -144,10 +144,10 @@ def test_in_account_mode_no_organization_resource_exists() -> None:
     names = ("OrganizationId", "ExecRoleName", "MemberRegions", "TargetOrganizationalUnitIds", "ExcludedAccounts")
     others = json.dumps({name: item for name, item in RESOURCES.items() if name not in ORGANIZATION_RESOURCES})
     assert [name for name in names if f'"Ref": "{name}"' in others] == []
-    assert [output for output, item in TEMPLATE["Outputs"].items() if "Organization" in output] == [
-        "OrganizationEventBusArn"
-    ]
-    assert TEMPLATE["Outputs"]["OrganizationEventBusArn"]["Condition"] == "IsOrganization"
+    organization_outputs = {"OrganizationEventBusArn", "HubFunctionRoleArns", "HubFunctionArns"}
+    others = json.dumps({name: item for name, item in TEMPLATE["Outputs"].items() if name not in organization_outputs})
+    assert "Organization" not in others and "ExecRole" not in others
+    assert {TEMPLATE["Outputs"][name].get("Condition") for name in organization_outputs} == {"IsOrganization"}
 
 
 def cloudtrail_events() -> list[tuple[str, str, dict[str, Any]]]:
@@ -334,3 +334,14 @@ def test_the_roles_stackset_names_the_acting_functions_roles_and_every_function_
     assert parameters["HubEventBusArn"] == {"Fn::GetAtt": ["OrganizationEventBus", "Arn"]}
     assert parameters["OrganizationId"] == {"Ref": "OrganizationId"}
     assert parameters["ExecRoleName"] == {"Ref": "ExecRoleName"}
+
+
+def test_a_member_deployed_by_hand_gets_from_the_outputs_what_the_stackset_passes() -> None:
+    parameters = {
+        item["ParameterKey"]: item["ParameterValue"]
+        for item in RESOURCES["MemberRolesStackSet"]["Properties"]["Parameters"]
+    }
+    outputs = TEMPLATE["Outputs"]
+    assert outputs["HubFunctionRoleArns"]["Value"] == parameters["HubFunctionRoleArns"]
+    assert outputs["HubFunctionArns"]["Value"] == parameters["HubFunctionArns"]
+    assert outputs["OrganizationEventBusArn"]["Value"] == parameters["HubEventBusArn"]
