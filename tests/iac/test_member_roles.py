@@ -205,3 +205,38 @@ def test_the_member_templates_deploy_into_every_account_of_the_unit(organization
                 assert json.loads(rule["EventPattern"])["account"] == [account]
                 (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
                 assert (target["Arn"], target["RoleArn"]) == (HUB_BUS, forwarder["Arn"])
+
+
+def test_a_member_deployed_by_hand_forwards_its_events_to_the_hubs_bus_and_not_the_hubs_own(
+    organization: tuple[str, list[str]],
+) -> None:
+    """The management account's way (a plain stack of the member rules), and what a member's rule sends (moto)."""
+    _, (account, _) = organization
+    hub = boto3.client("events", region_name="us-east-1")
+    bus = hub.create_event_bus(Name="vpc-remediator-hub")["EventBusArn"]
+    queue = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="arrived")["QueueUrl"]
+    queue_arn = f"arn:aws:sqs:us-east-1:{HUB_ACCOUNT}:arrived"
+    hub.put_rule(Name="everything", EventBusName="vpc-remediator-hub", EventPattern='{"source": [{"prefix": "aws."}]}')
+    hub.put_targets(Rule="everything", EventBusName="vpc-remediator-hub", Targets=[{"Id": "q", "Arn": queue_arn}])
+    member = session_in(account)
+    parameters = {"HubEventBusArn": bus, "HubStackName": "hub", "HubAccountId": HUB_ACCOUNT}
+    member.client("cloudformation", region_name="eu-west-1").create_stack(
+        StackName="vpc-remediator-member-rules",
+        TemplateBody=MEMBER_RULES_TEXT,
+        Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
+    )
+    sample = json.loads((ROOT / "events" / "ec2" / "DeleteVpc.json").read_text())
+    by_exec_role = json.loads(json.dumps(sample["detail"]))
+    issuer = by_exec_role["userIdentity"]["sessionContext"]["sessionIssuer"]
+    issuer["arn"] = f"arn:aws:iam::{account}:role/vpc-remediator/vpc-remediator-exec"
+    issuer["userName"] = "vpc-remediator-exec"
+    events = member.client("events", region_name="eu-west-1")
+    for detail in (sample["detail"], by_exec_role):
+        entry = {"Source": sample["source"], "DetailType": sample["detail-type"], "Detail": json.dumps(detail)}
+        assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
+
+    messages = boto3.client("sqs", region_name="us-east-1").receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
+    arrived = [json.loads(message["Body"]) for message in messages.get("Messages", [])]
+    # The member's own call, whole; never the hub's own call there. (moto sets the event's account and region anew on
+    # the way: AWS keeps the member's, so the hub's rules take any account; DESIGN, moto gaps.)
+    assert [event["detail"] for event in arrived] == [sample["detail"]]
