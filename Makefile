@@ -12,7 +12,7 @@ SCAN_VENV := .tools/scan
 # The runtime in template.yaml; the smoke test imports the build with this Python when the machine has it.
 RUNTIME_PYTHON_VERSION := 3.13
 
-.PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint scan validate build smoke bench deploy clean
+.PHONY: help demo test pytest lint format typecheck unit integration iac cfn-lint organization-rules scan validate build smoke bench deploy clean
 .PHONY: setup hooks browser lock
 
 help: ## list the targets
@@ -114,16 +114,23 @@ integration: $(VENV)/.installed ## adapters, handlers and the CLI against moto
 iac: $(VENV)/.installed cfn-lint ## template tests: cfn-lint, every events/ sample through the real rules
 	$(BIN)/pytest tests/iac
 
-# With the informational rules (I*): stateful resources without a deletion policy, and the like.
-cfn-lint: $(VENV)/.installed ## cfn-lint on template.yaml, informational rules included
-	$(BIN)/cfn-lint --include-checks I -- template.yaml
+# With the informational rules (I*): stateful resources without a deletion policy, and the like. The member templates
+# and the hub's rules (templates/, organization mode) too.
+cfn-lint: $(VENV)/.installed ## cfn-lint on template.yaml and templates/, informational rules included
+	$(BIN)/cfn-lint --include-checks I -- template.yaml templates/*.yaml
+
+# The organization mode's rule templates are written from template.yaml's rules (tests/iac checks they are current).
+organization-rules: $(VENV)/.installed ## write templates/hub-rules.yaml and templates/member-rules.yaml from template.yaml
+	$(BIN)/python scripts/organization_rules.py
 
 # checkov's findings that do not apply here are suppressed in template.yaml beside the resource, each with its reason;
 # parliament's accepted findings are listed in the script, each with its reason. Offline: no download of checkov's
 # guidelines.
-scan: $(SCAN_VENV)/.installed ## checkov on template.yaml, parliament on every IAM policy it grants
-	$(SCAN_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
+scan: $(SCAN_VENV)/.installed ## checkov on template.yaml and templates/, parliament on every IAM policy they grant
+	$(SCAN_VENV)/bin/checkov --file template.yaml $(addprefix --file ,$(wildcard templates/*.yaml)) \
+		--framework cloudformation --compact --quiet --skip-download
 	$(SCAN_VENV)/bin/python scripts/lint_iam_policies.py template.yaml
+	$(SCAN_VENV)/bin/python scripts/lint_iam_policies.py templates/member-roles.yaml
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
 	$(SAM) validate --lint --region us-east-1

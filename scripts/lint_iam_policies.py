@@ -6,6 +6,7 @@ project. Parliament reads plain JSON policies, so the template's intrinsics are 
 as ARNs of their type, the Slack-on branch of every If.
 
     .tools/scan/bin/python scripts/lint_iam_policies.py template.yaml
+    .tools/scan/bin/python scripts/lint_iam_policies.py templates/member-roles.yaml
 """
 
 from __future__ import annotations
@@ -41,12 +42,26 @@ ARN_BY_TYPE = {
     "AWS::IAM::ManagedPolicy": "arn:aws:iam::123456789012:policy/{}",
 }
 # Parameters a policy names.
-PARAMETERS = {"SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf"}
+PARAMETERS = {
+    "SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf",
+    "ExecRoleName": "vpc-remediator-exec",
+    "OrganizationId": "o-a1b2c3d4e5",
+    # The member roles' template (templates/member-roles.yaml), as the hub's roles StackSet fills it.
+    "HubFunctionArns": ["arn:aws:lambda:us-east-1:123456789012:function:vpc-remediator-PlacementFunction-AbC"],
+    "HubEventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/vpc-remediator-vpc-remediator",
+    "MemberRegions": ["us-east-1", "eu-west-1"],
+}
 # Findings accepted after review, by (policy, finding issue, the actions it names), each with the reason.
 PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
+# The exec role in members grants the same (templates/member-roles.yaml).
+PASS_JOB_ROLES_IN_MEMBERS = ("ExecRole.placement", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
+ASSUME_EXEC_ROLE = ("AssumeMemberExecRole", "CREDENTIALS_EXPOSURE", "sts:assumerole")
 ACCEPTED: dict[tuple[str, str, str], str] = {
     PASS_JOB_ROLES: "a job definition's new revision passes on the roles it already names, to batch.amazonaws.com "
     "and ecs-tasks.amazonaws.com only (iam:PassedToService)",
+    PASS_JOB_ROLES_IN_MEMBERS: "as PlacementPermissions in the hub: the same revision, in a member, as its exec role",
+    ASSUME_EXEC_ROLE: "organization mode: the functions act in a member as its exec role, that role only (its name "
+    "under /vpc-remediator/), in the organization only (aws:ResourceOrgID); its trust policy names the function roles",
 }
 
 

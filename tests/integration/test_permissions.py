@@ -88,13 +88,17 @@ LAMBDA_ITSELF = {
     "xray:PutTraceSegments": _RUNTIME,
     "xray:PutTelemetryRecords": _RUNTIME,
 }
+# Granted in organization mode only (AssumeMemberExecRole, Condition IsOrganization): these tests run account mode.
+_ORGANIZATION = "organization mode only: the function acts in a member as its exec role (AssumeMemberExecRole)"
+ORGANIZATION_MODE = {"sts:AssumeRole": _ORGANIZATION, "sts:SetSourceIdentity": _ORGANIZATION}
 NOT_CALLED_BY_THE_CODE: dict[str, dict[str, str]] = {
-    "DefaultVpcFunction": {**LAMBDA_ITSELF, **_TAG_ON_CREATE, "dynamodb:GetItem": _GET_ITEM},
-    "NatGatewayFunction": {**LAMBDA_ITSELF, "dynamodb:GetItem": _GET_ITEM},
-    "PlacementFunction": {**LAMBDA_ITSELF, **_PLACING},
+    "DefaultVpcFunction": {**LAMBDA_ITSELF, **_TAG_ON_CREATE, **ORGANIZATION_MODE, "dynamodb:GetItem": _GET_ITEM},
+    "NatGatewayFunction": {**LAMBDA_ITSELF, **ORGANIZATION_MODE, "dynamodb:GetItem": _GET_ITEM},
+    "PlacementFunction": {**LAMBDA_ITSELF, **ORGANIZATION_MODE, **_PLACING},
     # The sweep also repairs the default VPC: it does read VPCs.
     "SweepFunction": {
         **LAMBDA_ITSELF,
+        **ORGANIZATION_MODE,
         **_TAG_ON_CREATE,
         **{action: why for action, why in _PLACING.items() if action != "ec2:DescribeVpcs"},
         "ecs:DescribeClusters": "only for a service that names neither a launch type nor a strategy, a shape moto "
