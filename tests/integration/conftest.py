@@ -35,6 +35,9 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "AWS_PROFILE",
         "IDEMPOTENCY_TABLE",
         "DRY_RUN",
+        "REMEDIATION_MODE",
+        "REMEDIATION_MODE_OVERRIDES",
+        "LEDGER_TABLE",
         "AWS_LAMBDA_FUNCTION_NAME",
         "VPC_REMEDIATOR_SLACK_WEBHOOK",
     ):

@@ -21,6 +21,7 @@ _MARKS: dict[str, tuple[str, str]] = {
     "compliant": ("ok", "green"),
     "remediated": ("FIXED", "bold green"),
     "would-remediate": ("WOULD FIX", "bold cyan"),
+    "awaiting-approval": ("AWAITING", "bold yellow"),
     "needs-nat": ("NEEDS NAT", "bold magenta"),
     "blocked": ("BLOCKED", "bold red"),
     "skipped": ("skipped", "yellow"),
