@@ -20,6 +20,8 @@ class Outcome(StrEnum):
     # Approve mode: the planned change waits for a person (the report's change_id names it).
     AWAITING_APPROVAL = "awaiting-approval"
     NEEDS_NAT = "needs-nat"
+    # A person undid a remediation from Slack: the network is back as it was (the flapping rule does not count it).
+    UNDONE = "undone"
     BLOCKED = "blocked"
     SKIPPED = "skipped"
     FAILED = "failed"
@@ -33,6 +35,7 @@ OUTCOMES_BY_IMPORTANCE = (
     Outcome.NEEDS_NAT,
     Outcome.AWAITING_APPROVAL,
     Outcome.REMEDIATED,
+    Outcome.UNDONE,
     Outcome.WOULD_REMEDIATE,
     Outcome.SKIPPED,
     Outcome.IGNORED,

@@ -51,13 +51,14 @@ DEFAULT_QUIET = frozenset({Outcome.COMPLIANT.value, Outcome.IGNORED.value})
 # Most important first: the order of digests, of their sections and of their counts.
 IMPORTANCE = OUTCOMES_BY_IMPORTANCE
 # Outcomes a digest lists report by report; the others it only counts.
-_LISTED = frozenset(IMPORTANCE[:6])
+_LISTED = frozenset(IMPORTANCE[:7])
 _LOOK = {
     Outcome.FAILED: (":x:", "Failed"),
     Outcome.BLOCKED: (":no_entry:", "Blocked"),
     Outcome.NEEDS_NAT: (":money_with_wings:", "Needs a NAT gateway"),
     Outcome.AWAITING_APPROVAL: (":raised_hand:", "Awaiting approval"),
     Outcome.REMEDIATED: (":white_check_mark:", "Remediated"),
+    Outcome.UNDONE: (":leftwards_arrow_with_hook:", "Undone"),
     Outcome.WOULD_REMEDIATE: (":mag:", "Would remediate (dry run)"),
     Outcome.SKIPPED: (":information_source:", "Skipped"),
     Outcome.IGNORED: (":zzz:", "Ignored"),
