@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from vpc_remediator.aws.network import NetworkReader
     from vpc_remediator.aws.pricing import PriceListReader
     from vpc_remediator.aws.reports_queue import ReportQueue
+    from vpc_remediator.remediation.interactivity import ClickPorts
     from vpc_remediator.remediation.notifier import NotifierPorts
 
 
@@ -213,3 +214,31 @@ def webhook_url(secret_arn: str) -> str:
     from vpc_remediator.aws.secrets import webhook_url as read_webhook_url  # noqa: PLC0415
 
     return read_webhook_url(secret_arn)
+
+
+def signing_secret() -> str:
+    """Slack's signing secret, from Secrets Manager (cached 5 minutes); an error when none is configured."""
+    from vpc_remediator.domain.errors import ConfigurationError  # noqa: PLC0415
+
+    arn = get_settings().slack_signing_secret_arn
+    if arn is None:
+        raise ConfigurationError("SlackSigningSecretArn (SLACK_SIGNING_SECRET_ARN) is required to accept clicks")
+    from vpc_remediator.aws.secrets import secret_text  # noqa: PLC0415
+
+    return secret_text(arn, "SlackSigningSecretArn")
+
+
+def click_ports() -> ClickPorts:
+    """The interactivity endpoint's ports: the signing secret, the pending changes, the approval queue."""
+    from vpc_remediator.aws.reports_queue import send_one  # noqa: PLC0415
+    from vpc_remediator.remediation.interactivity import ClickPorts  # noqa: PLC0415
+
+    url = get_settings().approval_queue_url
+    region = region_for()
+
+    def queue(item: dict[str, Any]) -> None:
+        if url is None:
+            raise RuntimeError("ApprovalQueue (APPROVAL_QUEUE_URL) is not configured")
+        send_one(region.clients.sqs(), url, item)
+
+    return ClickPorts(signing_secret, region.approvals(), queue)

@@ -7,9 +7,11 @@ verified write path, and never deletes anything.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from vpc_remediator.domain.approval import ChangeState, Click, NetworkState, PendingChange, RemediationMode, Step
 from vpc_remediator.domain.details import PlacementDetails
@@ -18,6 +20,7 @@ from vpc_remediator.domain.guards import intent_entry
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
+from vpc_remediator.observability import logger
 from vpc_remediator.remediation.approvals import ChangeGate
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
@@ -191,3 +194,24 @@ def _put_back(
             report = stamp.report(workload.arn, workload.kind, Outcome.UNDONE, reason, (action,))
     services.ledger.record(report, services.clock(), workload.history_key)
     return report
+
+
+def on_click_batch(
+    event: Any, region: Region, store: ApprovalStore, clock: Callable[[], datetime] = utc_now
+) -> list[Report]:
+    """ApprovalWorkerFunction: each queued click performed once; a work item of another shape is logged and dropped
+    (retrying it could never help). A fault raises, for SQS to deliver the batch again (a claimed change waits)."""
+    reports = []
+    records = event.get("Records") if isinstance(event, dict) else None
+    for item in records if isinstance(records, list) else []:
+        try:
+            click = ClickRequest.from_dict(json.loads(item["body"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            logger.error("queued click is not a click: dropped", extra={"why": str(exc)})
+            continue
+        done = perform(click, region, store, clock)
+        if done.report is None:
+            logger.info("click already performed", extra={"change_id": click.change_id})
+            continue
+        reports.append(done.report)
+    return reports

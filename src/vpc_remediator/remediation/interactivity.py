@@ -6,6 +6,7 @@ passes every check claims its change (a conditional write) and is queued for the
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from urllib.parse import parse_qs
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from vpc_remediator.domain.approval import CLICKABLE_IN, Click, ClickRefusal, Step, click_refusal, user_refusal
+from vpc_remediator.observability import logger
 from vpc_remediator.remediation.ports import ApprovalStore
 from vpc_remediator.settings import Settings
 
@@ -210,3 +212,28 @@ def handle_click(body: bytes, headers: Mapping[str, str], settings: Settings, po
         return Answer(503, "the click could not be queued: nothing changed, try again", "not-queued")
     ports.store.audit(checked.change_id, Step(now, checked.user_id, checked.click.value, "accepted and queued"))
     return Answer(200, f"{checked.click.value} accepted: the message will show what happened", click=checked)
+
+
+def function_url_request(event: Any) -> tuple[bytes, dict[str, str]]:
+    """The raw body (the signature is over its exact bytes) and headers of a Lambda function URL request."""
+    if not isinstance(event, dict):
+        return b"", {}
+    raw = event.get("body") or ""
+    found = event.get("headers")
+    headers: dict[Any, Any] = found if isinstance(found, dict) else {}
+    try:
+        body = base64.b64decode(raw, validate=True) if event.get("isBase64Encoded") else str(raw).encode()
+    except ValueError:
+        body = b""
+    return body, {str(key): str(value) for key, value in headers.items()}
+
+
+def on_click_request(event: Any, settings: Settings, ports: ClickPorts) -> dict[str, Any]:
+    """InteractivityFunction: one Slack request → checked, claimed and queued, or refused; a function URL response."""
+    body, headers = function_url_request(event)
+    answer = handle_click(body, headers, settings, ports)
+    if answer.refusal is None:
+        logger.info("click accepted", extra={"click": answer.click.to_dict() if answer.click else None})
+    else:
+        logger.warning("click refused", extra={"refusal": answer.refusal, "why": answer.text})
+    return answer.response()
