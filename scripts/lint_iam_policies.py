@@ -41,7 +41,10 @@ ARN_BY_TYPE = {
     "AWS::IAM::ManagedPolicy": "arn:aws:iam::123456789012:policy/{}",
 }
 # Parameters a policy names.
-PARAMETERS = {"SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf"}
+PARAMETERS = {
+    "SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf",
+    "SlackSigningSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-signing-AbCdEf",
+}
 # Findings accepted after review, by (policy, finding issue, the actions it names), each with the reason.
 PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
 ACCEPTED: dict[tuple[str, str, str], str] = {

@@ -114,7 +114,9 @@ def work(account: Account) -> list[dict[str, Any]]:
 
     messages = account.sqs.receive_message(QueueUrl=account.queue_url, MaxNumberOfMessages=10).get("Messages", [])
     event = {"Records": [{"body": message["Body"]} for message in messages]}
-    reports: list[dict[str, Any]] = lambda_handler(event, LocalContext("ApprovalWorkerFunction"))
+    arn = f"arn:aws:lambda:{REGION}:123456789012:function:vpc-remediator-ApprovalWorkerFunction-AbC"
+    context = LocalContext("ApprovalWorkerFunction", invoked_function_arn=arn)
+    reports: list[dict[str, Any]] = lambda_handler(event, context)
     for message in messages:
         account.sqs.delete_message(QueueUrl=account.queue_url, ReceiptHandle=message["ReceiptHandle"])
     return reports

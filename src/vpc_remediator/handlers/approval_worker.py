@@ -10,6 +10,7 @@ from vpc_remediator.bootstrap import region_for
 from vpc_remediator.handlers._runtime import emit_reports
 from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.approval_worker import on_click_batch
+from vpc_remediator.remediation.entry import Home
 from vpc_remediator.settings import get_settings
 
 get_settings()  # validate configuration at cold start: a bad parameter fails loudly here
@@ -20,4 +21,5 @@ get_settings()  # validate configuration at cold start: a bad parameter fails lo
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[str, Any]]:
     """SQS batch of clicks → one report per click performed (queued for Slack like every report)."""
     region = region_for()
-    return emit_reports(on_click_batch(event, region, region.approvals()))
+    account = Home.of(context.invoked_function_arn).account
+    return emit_reports(on_click_batch(event, region, region.approvals(), account=account))

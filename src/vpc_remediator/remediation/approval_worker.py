@@ -46,12 +46,13 @@ def network_of(workload: Workload) -> NetworkState:
     return NetworkState(workload.subnet_ids, workload.security_group_ids, workload.assign_public_ip)
 
 
-def stamp_for(click: ClickRequest, region: Region, now: datetime) -> ReportStamp:
+def stamp_for(click: ClickRequest, region: Region, now: datetime, account: str | None = None) -> ReportStamp:
     """The click as a report's trigger: its own event id (one per change and button), the Slack user as the actor."""
     return ReportStamp(
         event_id=f"{click.change_id}-{click.click.value}",
         actor=f"slack:{click.user_id}",
-        account=region.account(),
+        # The function's own account, from its ARN in Lambda (no call); asked of STS otherwise.
+        account=account or region.account(),
         region=region.region_name(),
         event_name=f"Slack {click.click.value}",
         event_time=now.isoformat(timespec="seconds"),
@@ -59,14 +60,18 @@ def stamp_for(click: ClickRequest, region: Region, now: datetime) -> ReportStamp
 
 
 def perform(
-    click: ClickRequest, region: Region, store: ApprovalStore, clock: Callable[[], datetime] = utc_now
+    click: ClickRequest,
+    region: Region,
+    store: ApprovalStore,
+    clock: Callable[[], datetime] = utc_now,
+    account: str | None = None,
 ) -> Performed:
     """Do what the click asks, once: a change that is not claimed (a redelivered work item) is left as it is."""
     change = store.get(click.change_id)
     if change is None or change.state is not ChangeState.CLAIMED:
         return Performed(change, None)
     now = clock()
-    stamp = stamp_for(click, region, now)
+    stamp = stamp_for(click, region, now, account)
     if click.click is Click.REJECT:
         report = stamp.report(change.resource, change.kind, Outcome.SKIPPED, f"rejected by {click.user_id}: unchanged")
         settled = change.with_step(Step(now, click.user_id, "reject", "rejected"), ChangeState.REJECTED)
@@ -197,7 +202,11 @@ def _put_back(
 
 
 def on_click_batch(
-    event: Any, region: Region, store: ApprovalStore, clock: Callable[[], datetime] = utc_now
+    event: Any,
+    region: Region,
+    store: ApprovalStore,
+    clock: Callable[[], datetime] = utc_now,
+    account: str | None = None,
 ) -> list[Report]:
     """ApprovalWorkerFunction: each queued click performed once; a work item of another shape is logged and dropped
     (retrying it could never help). A fault raises, for SQS to deliver the batch again (a claimed change waits)."""
@@ -209,7 +218,7 @@ def on_click_batch(
         except (ValueError, KeyError, TypeError) as exc:
             logger.error("queued click is not a click: dropped", extra={"why": str(exc)})
             continue
-        done = perform(click, region, store, clock)
+        done = perform(click, region, store, clock, account)
         if done.report is None:
             logger.info("click already performed", extra={"change_id": click.change_id})
             continue
