@@ -44,6 +44,7 @@ ARN_BY_TYPE = {
 PARAMETERS = {
     "SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf",
     "SlackSigningSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-signing-AbCdEf",
+    "SlackBotTokenSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-bot-AbCdEf",
 }
 # Findings accepted after review, by (policy, finding issue, the actions it names), each with the reason.
 PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
@@ -95,7 +96,9 @@ def policies(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         if kind in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
             yield name, properties["PolicyDocument"]
         elif kind == "AWS::IAM::Role":
-            for policy in properties.get("Policies", []):
+            for entry in properties.get("Policies", []):
+                # A conditional policy (Fn::If, the other branch AWS::NoValue) is checked as if its condition held.
+                policy = entry["Fn::If"][1] if "Fn::If" in entry else entry
                 yield f"{name}.{policy['PolicyName']}", policy["PolicyDocument"]
         elif kind == "AWS::Serverless::Function":
             for index, entry in enumerate(properties.get("Policies", [])):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from vpc_remediator.aws.network import NetworkReader
     from vpc_remediator.aws.pricing import PriceListReader
     from vpc_remediator.aws.reports_queue import ReportQueue
+    from vpc_remediator.remediation.approval_worker import ChangeMessages
     from vpc_remediator.remediation.interactivity import ClickPorts
     from vpc_remediator.remediation.notifier import NotifierPorts
 
@@ -242,3 +243,17 @@ def click_ports() -> ClickPorts:
         send_one(region.clients.sqs(), url, item)
 
     return ClickPorts(signing_secret, region.approvals(), queue)
+
+
+def change_messages() -> ChangeMessages | None:
+    """The Slack app's bot (SlackBotTokenSecretArn) posting to SlackChannelId, or None without a bot token."""
+    settings = get_settings()
+    if settings.slack_bot_token_secret_arn is None:
+        return None
+    from vpc_remediator.aws.secrets import secret_text  # noqa: PLC0415
+    from vpc_remediator.notify.slack_app import SlackApp  # noqa: PLC0415
+    from vpc_remediator.remediation.approval_worker import ChangeMessages  # noqa: PLC0415
+
+    token = secret_text(settings.slack_bot_token_secret_arn, "SlackBotTokenSecretArn")
+    app = SlackApp(token, settings.slack_api_url, local_allowed=not settings.in_lambda)
+    return ChangeMessages(app, settings.slack_channel_id)

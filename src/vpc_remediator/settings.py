@@ -36,6 +36,8 @@ class Settings:
     slack_channel_id: str | None = None
     slack_team_id: str | None = None
     slack_allowed_user_ids: frozenset[str] = frozenset()
+    # The Slack Web API: Slack's own; a stand-in on 127.0.0.1 for local runs (never in Lambda).
+    slack_api_url: str = "https://slack.com/api/"
     # Accepted clicks wait here for the approval worker.
     approval_queue_url: str | None = None
     # Not set locally (the CLI, tests): there Powertools' own POWERTOOLS_IDEMPOTENCY_DISABLED turns idempotency off.
@@ -196,6 +198,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_team_id=env.get("SLACK_TEAM_ID", "").strip() or None,
         slack_allowed_user_ids=_ids(env, "SLACK_ALLOWED_USER_IDS", "SlackAllowedUserIds"),
         approval_queue_url=env.get("APPROVAL_QUEUE_URL", "").strip() or None,
+        slack_api_url=env.get("SLACK_API_URL", "").strip() or Settings.slack_api_url,
         idempotency_table=env.get("IDEMPOTENCY_TABLE") or None,
         reports_queue_url=env.get("REPORTS_QUEUE_URL", "").strip() or None,
         reports_dead_letter_queue_url=env.get("REPORTS_DEAD_LETTER_QUEUE_URL", "").strip() or None,

@@ -23,6 +23,7 @@ from vpc_remediator.aws import secrets
 from vpc_remediator.bootstrap import region_for
 from vpc_remediator.cli.local import LocalContext
 from vpc_remediator.devkit.function_url import LocalFunctionUrl
+from vpc_remediator.devkit.receiver import LocalReceiver
 from vpc_remediator.devkit.scenarios import REGION
 from vpc_remediator.devkit.scenarios.placement import build_topology, ecs_network
 from vpc_remediator.remediation.entry import Home, on_placement_event
@@ -69,6 +70,7 @@ def account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]:
             "SLACK_SIGNING_SECRET_ARN": secret_arn,
             "SLACK_TEAM_ID": TEAM,
             "SLACK_ALLOWED_USER_IDS": USER,
+            "SLACK_CHANNEL_ID": "C0CHANNEL1",
         }.items():
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()
@@ -122,7 +124,7 @@ def work(account: Account) -> list[dict[str, Any]]:
     return reports
 
 
-def test_approve_then_undo_from_signed_clicks_over_http(account: Account) -> None:
+def test_approve_then_undo_from_signed_clicks_over_http(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
     from vpc_remediator.handlers.interactivity import lambda_handler  # noqa: PLC0415  (after the environment)
 
     topo = account.topo
@@ -133,7 +135,12 @@ def test_approve_then_undo_from_signed_clicks_over_http(account: Account) -> Non
     assert ecs_network(account.ecs, arn)["subnets"] == list(topo.isolated)  # nothing changed yet
     change_id = str(pending.change_id)
 
-    with LocalFunctionUrl(lambda_handler, LocalContext("InteractivityFunction")) as endpoint:
+    token_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(Name="bot", SecretString="xoxb-test")
+    slack = LocalReceiver().__enter__()
+    monkeypatch.setenv("SLACK_BOT_TOKEN_SECRET_ARN", token_arn["ARN"])
+    monkeypatch.setenv("SLACK_API_URL", slack.api_url)
+    get_settings.cache_clear()
+    with slack, LocalFunctionUrl(lambda_handler, LocalContext("InteractivityFunction")) as endpoint:
         # A stranger's click and a forged one are refused over HTTP and change nothing.
         assert post_click(endpoint.url, change_id, "approve", user="U0STRANGER")[0] == 403
         assert post_click(endpoint.url, change_id, "approve", secret="forged")[0] == 401
@@ -153,6 +160,15 @@ def test_approve_then_undo_from_signed_clicks_over_http(account: Account) -> Non
         network = ecs_network(account.ecs, arn)
         assert set(network["subnets"]) == set(topo.isolated) and network["assignPublicIp"] == "DISABLED"
         assert post_click(endpoint.url, change_id, "undo")[0] == 409
+        # The message the clicks came from, updated in place after each: who, when, what happened, the next button.
+        updates = [arguments for method, arguments in slack.api_calls if method == "chat.update"]
+        assert [(u["channel"], u["ts"]) for u in updates] == [("C0CHANNEL1", "1.1")] * 2
+        applied_message = json.dumps(updates[0]["blocks"])
+        assert "Applied" in applied_message and f"<@{USER}> approve: applied and verified" in applied_message
+        assert '"action_id": "undo"' in applied_message and change_id in applied_message
+        undone_message = json.dumps(updates[1]["blocks"])
+        assert "Undone" in undone_message and "undo: undone by" in undone_message
+        assert '"type": "actions"' not in undone_message  # nothing left to click
 
     # Every click is in the ledger: who, when, what, and what came of it.
     items = account.dynamodb.query(

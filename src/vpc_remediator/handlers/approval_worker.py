@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vpc_remediator.bootstrap import region_for
+from vpc_remediator.bootstrap import change_messages, region_for
 from vpc_remediator.handlers._runtime import emit_reports
 from vpc_remediator.observability import logger, metrics
 from vpc_remediator.remediation.approval_worker import on_click_batch
@@ -22,4 +22,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> list[dict[s
     """SQS batch of clicks → one report per click performed (queued for Slack like every report)."""
     region = region_for()
     account = Home.of(context.invoked_function_arn).account
-    return emit_reports(on_click_batch(event, region, region.approvals(), account=account))
+    reports = on_click_batch(event, region, region.approvals(), account=account, messages=change_messages())
+    return emit_reports(reports)

@@ -20,6 +20,7 @@ from vpc_remediator.domain.guards import intent_entry
 from vpc_remediator.domain.placement import NetworkPlan
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
+from vpc_remediator.notify.change_message import change_blocks
 from vpc_remediator.observability import logger
 from vpc_remediator.remediation.approvals import ChangeGate
 from vpc_remediator.remediation.context import ReportStamp
@@ -27,7 +28,7 @@ from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import ensure_default_vpc
 from vpc_remediator.remediation.interactivity import ClickRequest
 from vpc_remediator.remediation.placement import landing_problems, remediate_workload
-from vpc_remediator.remediation.ports import ApprovalStore, PlacementServices, Region, utc_now
+from vpc_remediator.remediation.ports import ApprovalStore, MessagePoster, PlacementServices, Region, utc_now
 
 # What became of an approved change, by the report's outcome.
 APPROVED_STATE = {Outcome.REMEDIATED: ChangeState.APPLIED, Outcome.AWAITING_APPROVAL: ChangeState.STALE}
@@ -201,12 +202,39 @@ def _put_back(
     return report
 
 
+@dataclass(frozen=True)
+class ChangeMessages:
+    """Where a change's message is shown: the Slack app's bot and the channel it posts to."""
+
+    poster: MessagePoster
+    channel: str | None = None
+
+    def show(self, done: Performed, click: ClickRequest) -> None:
+        """The message the click came from, updated in place with every step; when it cannot be updated (a webhook's
+        message, a deleted one), the same in a reply under it. Never fails the click: the report is queued anyway."""
+        if done.change is None:
+            return
+        text, blocks = change_blocks(done.change, done.report)
+        channel = click.channel_id or self.channel
+        try:
+            if channel and click.message_ts:
+                try:
+                    self.poster.update(channel, click.message_ts, text, blocks)
+                except Exception:  # noqa: BLE001  (not ours to update: say it beside it instead)
+                    self.poster.post(channel, text, blocks, thread_ts=click.message_ts)
+            elif channel:
+                self.poster.post(channel, text, blocks)
+        except Exception as exc:  # noqa: BLE001  (the change is made and audited; the report still reaches Slack)
+            logger.warning("Slack message not updated", extra={"change_id": click.change_id, "error": str(exc)})
+
+
 def on_click_batch(
     event: Any,
     region: Region,
     store: ApprovalStore,
     clock: Callable[[], datetime] = utc_now,
     account: str | None = None,
+    messages: ChangeMessages | None = None,
 ) -> list[Report]:
     """ApprovalWorkerFunction: each queued click performed once; a work item of another shape is logged and dropped
     (retrying it could never help). A fault raises, for SQS to deliver the batch again (a claimed change waits)."""
@@ -222,5 +250,7 @@ def on_click_batch(
         if done.report is None:
             logger.info("click already performed", extra={"change_id": click.change_id})
             continue
+        if messages is not None:
+            messages.show(done, click)
         reports.append(done.report)
     return reports

@@ -96,6 +96,18 @@ class ApprovalStore(Protocol):
         ...
 
 
+class MessagePoster(Protocol):
+    """notify.slack_app.SlackApp: the Slack app's bot posting and updating messages."""
+
+    def post(self, channel: str, text: str, blocks: list[dict[str, Any]], thread_ts: str | None = None) -> str:
+        """chat.postMessage; the new message's ts."""
+        ...
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """chat.update."""
+        ...
+
+
 class ReportSender(Protocol):
     """aws.reports_queue.ReportQueue: the reports on their way to the notifier."""
 
