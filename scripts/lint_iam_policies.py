@@ -50,6 +50,8 @@ PARAMETERS = {
     "HubFunctionArns": ["arn:aws:lambda:us-east-1:123456789012:function:vpc-remediator-PlacementFunction-AbC"],
     "HubEventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/vpc-remediator-vpc-remediator",
     "MemberRegions": ["us-east-1", "eu-west-1"],
+    "SlackSigningSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-signing-AbCdEf",
+    "SlackBotTokenSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-bot-AbCdEf",
 }
 # Findings accepted after review, by (policy, finding issue, the actions it names), each with the reason.
 PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
@@ -107,7 +109,9 @@ def policies(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         if kind in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
             yield name, properties["PolicyDocument"]
         elif kind == "AWS::IAM::Role":
-            for policy in properties.get("Policies", []):
+            for entry in properties.get("Policies", []):
+                # A conditional policy (Fn::If, the other branch AWS::NoValue) is checked as if its condition held.
+                policy = entry["Fn::If"][1] if "Fn::If" in entry else entry
                 yield f"{name}.{policy['PolicyName']}", policy["PolicyDocument"]
         elif kind == "AWS::Serverless::Function":
             for index, entry in enumerate(properties.get("Policies", [])):

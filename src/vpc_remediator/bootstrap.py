@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.remediation.delivery import DeliveryLog, MemoryDeliveryLog
-from vpc_remediator.remediation.ports import Ledger, MemoryLedger, PlacementServices
+from vpc_remediator.remediation.ports import (
+    ApprovalStore,
+    Ledger,
+    MemoryApprovalStore,
+    MemoryLedger,
+    PlacementServices,
+)
 from vpc_remediator.settings import Settings, get_settings
 from vpc_remediator.workloads import registry
 from vpc_remediator.workloads.kind import Lister, WorkloadAdapter, WorkloadKind
@@ -24,6 +30,8 @@ if TYPE_CHECKING:
     from vpc_remediator.aws.network import NetworkReader
     from vpc_remediator.aws.pricing import PriceListReader
     from vpc_remediator.aws.reports_queue import ReportQueue
+    from vpc_remediator.remediation.approval_worker import ChangeMessages
+    from vpc_remediator.remediation.interactivity import ClickPorts
     from vpc_remediator.remediation.notifier import NotifierPorts
 
 
@@ -36,6 +44,7 @@ class AwsRegion:
     kinds: tuple[WorkloadKind, ...] = field(default_factory=lambda: registry.KINDS)
     # Without a ledger table (the local command) decisions are kept for the life of the process.
     memory_ledger: MemoryLedger = field(default_factory=MemoryLedger)
+    memory_approvals: MemoryApprovalStore = field(default_factory=MemoryApprovalStore)
     # The account the functions run in; asked of STS once when nobody told (a Lambda knows it from its own ARN).
     account_id: str | None = None
     _prices: PriceListReader | None = field(default=None, init=False, repr=False)
@@ -47,6 +56,14 @@ class AwsRegion:
         from vpc_remediator.aws.ledger import DynamoDbLedger  # noqa: PLC0415  (DynamoDB only when configured)
 
         return DynamoDbLedger(self.clients.dynamodb(), self.settings.ledger_table)
+
+    def approvals(self) -> ApprovalStore:
+        """Pending changes: in the ledger table (keys of their own) when configured, else the process's memory."""
+        if not self.settings.ledger_table:
+            return self.memory_approvals
+        from vpc_remediator.aws.approvals import DynamoDbApprovalStore  # noqa: PLC0415
+
+        return DynamoDbApprovalStore(self.clients.dynamodb(), self.settings.ledger_table)
 
     def adapters(self) -> Callable[[str], WorkloadAdapter]:
         """Kind name → its adapter, each made on first use (an ECS event builds no Lambda client)."""
@@ -76,6 +93,7 @@ class AwsRegion:
             SecurityGroupReader(self.clients.ec2()),
             self.ledger(),
             prices=self.price_source(),
+            approvals=self.approvals(),
         )
 
     def price_source(self) -> PriceListReader:
@@ -124,11 +142,14 @@ class AwsRegion:
 def _region(name: str | None, settings: Settings) -> AwsRegion:
     from vpc_remediator.aws.clients import ClientFactory  # noqa: PLC0415  (boto3 only once a region is needed)
 
-    return AwsRegion(settings, ClientFactory(region=name), memory_ledger=_MEMORY_LEDGER[0])
+    return AwsRegion(
+        settings, ClientFactory(region=name), memory_ledger=_MEMORY_LEDGER[0], memory_approvals=_MEMORY_APPROVALS[0]
+    )
 
 
-# One memory ledger per process, whatever the settings (the demo switches DryRun between acts).
+# One memory ledger (and store of pending changes) per process, whatever the settings (the demo switches modes).
 _MEMORY_LEDGER = [MemoryLedger()]
+_MEMORY_APPROVALS = [MemoryApprovalStore()]
 
 
 def boto3_session() -> Any:
@@ -152,6 +173,7 @@ def reset() -> None:
     """Forget every client, region and the memory ledger (tests start each case afresh; the CLI between runs)."""
     _region.cache_clear()
     _MEMORY_LEDGER[0] = MemoryLedger()
+    _MEMORY_APPROVALS[0] = MemoryApprovalStore()
     _MEMORY_DELIVERY_LOG[0] = MemoryDeliveryLog()
 
 
@@ -193,3 +215,45 @@ def webhook_url(secret_arn: str) -> str:
     from vpc_remediator.aws.secrets import webhook_url as read_webhook_url  # noqa: PLC0415
 
     return read_webhook_url(secret_arn)
+
+
+def signing_secret() -> str:
+    """Slack's signing secret, from Secrets Manager (cached 5 minutes); an error when none is configured."""
+    from vpc_remediator.domain.errors import ConfigurationError  # noqa: PLC0415
+
+    arn = get_settings().slack_signing_secret_arn
+    if arn is None:
+        raise ConfigurationError("SlackSigningSecretArn (SLACK_SIGNING_SECRET_ARN) is required to accept clicks")
+    from vpc_remediator.aws.secrets import secret_text  # noqa: PLC0415
+
+    return secret_text(arn, "SlackSigningSecretArn")
+
+
+def click_ports() -> ClickPorts:
+    """The interactivity endpoint's ports: the signing secret, the pending changes, the approval queue."""
+    from vpc_remediator.aws.reports_queue import send_one  # noqa: PLC0415
+    from vpc_remediator.remediation.interactivity import ClickPorts  # noqa: PLC0415
+
+    url = get_settings().approval_queue_url
+    region = region_for()
+
+    def queue(item: dict[str, Any]) -> None:
+        if url is None:
+            raise RuntimeError("ApprovalQueue (APPROVAL_QUEUE_URL) is not configured")
+        send_one(region.clients.sqs(), url, item)
+
+    return ClickPorts(signing_secret, region.approvals(), queue)
+
+
+def change_messages() -> ChangeMessages | None:
+    """The Slack app's bot (SlackBotTokenSecretArn) posting to SlackChannelId, or None without a bot token."""
+    settings = get_settings()
+    if settings.slack_bot_token_secret_arn is None:
+        return None
+    from vpc_remediator.aws.secrets import secret_text  # noqa: PLC0415
+    from vpc_remediator.notify.slack_app import SlackApp  # noqa: PLC0415
+    from vpc_remediator.remediation.approval_worker import ChangeMessages  # noqa: PLC0415
+
+    token = secret_text(settings.slack_bot_token_secret_arn, "SlackBotTokenSecretArn")
+    app = SlackApp(token, settings.slack_api_url, local_allowed=not settings.in_lambda)
+    return ChangeMessages(app, settings.slack_channel_id)

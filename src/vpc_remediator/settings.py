@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from vpc_remediator.domain.approval import RemediationMode
 from vpc_remediator.domain.errors import ConfigurationError
 from vpc_remediator.domain.exposure import OpenRanges, parse_allowed_ports
 from vpc_remediator.domain.report import Outcome
@@ -21,7 +22,24 @@ class Settings:
 
     stack_name: str
     manage_default_vpc: bool = True
+    # DryRun=true is the report mode whatever RemediationMode says (an upgraded stack keeps what it did).
     dry_run: bool = False
+    remediation_mode: RemediationMode = RemediationMode.AUTO
+    # (kind, mode) pairs that replace remediation_mode for one kind (RemediationModeOverrides).
+    mode_overrides: tuple[tuple[str, RemediationMode], ...] = ()
+    # How long a pending change can be approved (ApprovalExpiryHours).
+    approval_expiry_hours: int = 24
+    # The Slack app (approve mode): signing secret and bot token in Secrets Manager, the channel, the workspace, who
+    # may click. Nobody may click unless named.
+    slack_signing_secret_arn: str | None = None
+    slack_bot_token_secret_arn: str | None = None
+    slack_channel_id: str | None = None
+    slack_team_id: str | None = None
+    slack_allowed_user_ids: frozenset[str] = frozenset()
+    # The Slack Web API: Slack's own; a stand-in on 127.0.0.1 for local runs (never in Lambda).
+    slack_api_url: str = "https://slack.com/api/"
+    # Accepted clicks wait here for the approval worker.
+    approval_queue_url: str | None = None
     # Not set locally (the CLI, tests): there Powertools' own POWERTOOLS_IDEMPOTENCY_DISABLED turns idempotency off.
     idempotency_table: str | None = None
     reports_queue_url: str | None = None
@@ -44,6 +62,12 @@ class Settings:
     # In AWS Lambda, whose runtime always sets the reserved AWS_LAMBDA_FUNCTION_NAME: reports go to Slack's own webhook
     # host only. Elsewhere (the command line, tests) a receiver on 127.0.0.1 or localhost is accepted too.
     in_lambda: bool = False
+
+    def mode_for(self, kind: str) -> RemediationMode:
+        """The mode for one kind: report under DryRun, else its override, else RemediationMode."""
+        if self.dry_run:
+            return RemediationMode.REPORT
+        return dict(self.mode_overrides).get(kind, self.remediation_mode)
 
 
 def _flag(env: Mapping[str, str], name: str, parameter: str, default: bool) -> bool:
@@ -129,12 +153,52 @@ def _open_ranges(env: Mapping[str, str], name: str, parameter: str) -> OpenRange
     return OpenRanges(v4, v6)
 
 
+def _mode(raw: str, parameter: str, name: str) -> RemediationMode:
+    try:
+        return RemediationMode(raw.strip().lower())
+    except ValueError:
+        known = ", ".join(mode.value for mode in RemediationMode)
+        raise ConfigurationError(f"{parameter} ({name}) must be one of {known}, not {raw!r}") from None
+
+
+def _overrides(env: Mapping[str, str], name: str, parameter: str) -> tuple[tuple[str, RemediationMode], ...]:
+    pairs = []
+    for item in (part.strip() for part in env.get(name, "").split(",")):
+        if not item:
+            continue
+        kind, equals, mode = item.partition("=")
+        if not equals or not kind.strip() or not kind.strip().replace("-", "").isalnum():
+            raise ConfigurationError(
+                f"{parameter} ({name}) must list KIND=MODE pairs (say ecs-service=approve), not {item!r}"
+            )
+        pairs.append((kind.strip(), _mode(mode, parameter, name)))
+    return tuple(pairs)
+
+
+def _ids(env: Mapping[str, str], name: str, parameter: str) -> frozenset[str]:
+    values = frozenset(item.strip() for item in env.get(name, "").split(",") if item.strip())
+    wrong = sorted(value for value in values if not value.isalnum() or not value.isupper())
+    if wrong:
+        raise ConfigurationError(f"{parameter} ({name}) must list Slack ids such as U012ABCDEF, not {', '.join(wrong)}")
+    return values
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment into Settings; a bad value fails loudly and names its parameter."""
     return Settings(
         stack_name=_required(env, "STACK_NAME", "the stack name"),
         manage_default_vpc=_flag(env, "MANAGE_DEFAULT_VPC", "ManageDefaultVpc", default=True),
         dry_run=_flag(env, "DRY_RUN", "DryRun", default=False),
+        remediation_mode=_mode(env.get("REMEDIATION_MODE") or "auto", "RemediationMode", "REMEDIATION_MODE"),
+        mode_overrides=_overrides(env, "REMEDIATION_MODE_OVERRIDES", "RemediationModeOverrides"),
+        approval_expiry_hours=_integer(env, "APPROVAL_EXPIRY_HOURS", "ApprovalExpiryHours", 24),
+        slack_signing_secret_arn=_secret_arn(env, "SLACK_SIGNING_SECRET_ARN", "SlackSigningSecretArn"),
+        slack_bot_token_secret_arn=_secret_arn(env, "SLACK_BOT_TOKEN_SECRET_ARN", "SlackBotTokenSecretArn"),
+        slack_channel_id=env.get("SLACK_CHANNEL_ID", "").strip() or None,
+        slack_team_id=env.get("SLACK_TEAM_ID", "").strip() or None,
+        slack_allowed_user_ids=_ids(env, "SLACK_ALLOWED_USER_IDS", "SlackAllowedUserIds"),
+        approval_queue_url=env.get("APPROVAL_QUEUE_URL", "").strip() or None,
+        slack_api_url=env.get("SLACK_API_URL", "").strip() or Settings.slack_api_url,
         idempotency_table=env.get("IDEMPOTENCY_TABLE") or None,
         reports_queue_url=env.get("REPORTS_QUEUE_URL", "").strip() or None,
         reports_dead_letter_queue_url=env.get("REPORTS_DEAD_LETTER_QUEUE_URL", "").strip() or None,

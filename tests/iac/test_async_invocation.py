@@ -11,12 +11,15 @@ from vpc_remediator.cli.template import load_template
 
 TEMPLATE = load_template(Path(__file__).resolve().parents[2] / "template.yaml")
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
-# Invoked asynchronously: by EventBridge rules and schedules (and the sweep by itself). The notifier polls SQS instead.
+# Invoked asynchronously: by EventBridge rules and schedules (and the sweep by itself). The notifier and the approval
+# worker poll SQS instead; the interactivity endpoint is called by its function URL.
 ASYNC = sorted(
     name
     for name, resource in RESOURCES.items()
     if resource["Type"] == "AWS::Serverless::Function"
-    and any(event["Type"] in {"EventBridgeRule", "Schedule"} for event in resource["Properties"]["Events"].values())
+    and any(
+        event["Type"] in {"EventBridgeRule", "Schedule"} for event in resource["Properties"].get("Events", {}).values()
+    )
 )
 
 

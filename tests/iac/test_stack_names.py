@@ -66,7 +66,12 @@ def test_the_stack_never_changes_its_own_functions_named_by_their_exact_arns() -
         and any("lambda:UpdateFunctionConfiguration" in json.dumps(s["Action"]) for s in statements(name))
     }
     assert changers == {"PlacementPermissions"}
-    assert policy["Roles"] == [{"Ref": "PlacementFunctionRole"}, {"Ref": "SweepFunctionRole"}]
+    assert policy["Roles"] == [
+        {"Ref": "PlacementFunctionRole"},
+        {"Ref": "SweepFunctionRole"},
+        # The approval worker has PlacementPermissions too, when approvals are on.
+        {"Fn::If": ["ApprovalsOn", {"Ref": "ApprovalWorkerFunctionRole"}, {"Ref": "AWS::NoValue"}]},
+    ]
     (deny,) = policy["PolicyDocument"]["Statement"]
     assert (deny["Effect"], deny["Action"]) == ("Deny", "lambda:UpdateFunctionConfiguration")
     named = [

@@ -35,6 +35,12 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "AWS_PROFILE",
         "IDEMPOTENCY_TABLE",
         "DRY_RUN",
+        "REMEDIATION_MODE",
+        "REMEDIATION_MODE_OVERRIDES",
+        "LEDGER_TABLE",
+        "SLACK_BOT_TOKEN_SECRET_ARN",
+        "SLACK_API_URL",
+        "SLACK_CHANNEL_ID",
         "AWS_LAMBDA_FUNCTION_NAME",
         "VPC_REMEDIATOR_SLACK_WEBHOOK",
     ):

@@ -381,3 +381,15 @@ def test_demo_leaves_the_firewall_routed_service_in_place_and_says_why(demo: sub
     assert "[ok] ecs-service" in act, act
     assert "would bypass" in act
     assert "Gateway Load Balancer or Network Firewall endpoint" in act
+
+
+def test_demo_shows_a_change_approved_from_slack_then_undone(demo: subprocess.CompletedProcess[str]) -> None:
+    act = demo.stdout.split("=== Approve mode", 1)[1].split("=== Slack", 1)[0]
+    assert "[AWAITING] ecs-service" in act
+    assert "unchanged: subnets" in act
+    assert "clicks Approve (signed, confirmed): endpoint answers 200" in act
+    assert "worker: remediated" in act and "applied: subnets" in act and "assignPublicIp ENABLED" in act
+    assert "Slack chat.update: :white_check_mark: Applied" in act
+    assert "endpoint answers 409" in act  # the same button again acts once
+    assert "worker: undone" in act and "Slack chat.update: :leftwards_arrow_with_hook: Undone" in act
+    assert act.rstrip().endswith("the network is back as it was before the remediation, verified")

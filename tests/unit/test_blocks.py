@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from vpc_remediator.domain.details import PlacementDetails, SubnetView
 from vpc_remediator.domain.nat import NatPrices, advise
 from vpc_remediator.domain.network import Route, RouteTable, Subnet, VpcNetwork
 from vpc_remediator.domain.report import Action, Outcome, Report
-from vpc_remediator.notify.blocks import DIGEST_THRESHOLD, plan_messages, report_message
+from vpc_remediator.notify.blocks import DIGEST_THRESHOLD, plan_messages, report_blocks, report_message
 from vpc_remediator.notify.links import cloudtrail_url, console_url
 from vpc_remediator.workloads import lambda_function
 
@@ -260,3 +261,25 @@ def test_a_placement_says_its_platform_and_where_it_was_read_and_shows_routed_eg
     rendered = "\n".join(texts(report_message(report(Outcome.REMEDIATED, details=details)).payload()))
     assert "Platform: EC2 (from the cluster's default capacity provider strategy)" in rendered
     assert "`subnet-f` (us-east-1a, routed-inspected)" in rendered
+
+
+def test_a_pending_change_offers_approve_and_reject_with_only_its_id_and_a_confirmation() -> None:
+    report = Report(
+        "arn:aws:ecs:us-east-1:123456789012:service/shop/web",
+        "ecs-service",
+        Outcome.AWAITING_APPROVAL,
+        "isolated; waiting for approval",
+        (Action("ecs:UpdateService", {"service": "web"}),),
+        change_id="chg-AAAAAAAAAAAAAAAAAAAAAA",
+    )
+    (actions,) = [block for block in report_blocks(report) if block["type"] == "actions"]
+    buttons = actions["elements"]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        ("approve", "chg-AAAAAAAAAAAAAAAAAAAAAA"),
+        ("reject", "chg-AAAAAAAAAAAAAAAAAAAAAA"),
+    ]
+    assert all(button["confirm"]["confirm"]["text"] for button in buttons)
+    undo = [block for block in report_blocks(replace(report, outcome=Outcome.REMEDIATED)) if block["type"] == "actions"]
+    assert [b["action_id"] for b in undo[0]["elements"]] == ["undo"]
+    # No id, no buttons: a report nobody can act on from Slack.
+    assert not [b for b in report_blocks(replace(report, change_id=None)) if b["type"] == "actions"]

@@ -77,3 +77,9 @@ class DeadLetters:
                 MessageBody=body or "(empty)",
                 MessageAttributes={"why": {"DataType": "String", "StringValue": why[:1000] or "unknown"}},
             )
+
+
+def send_one(sqs: SQSClient, queue_url: str, item: dict[str, Any]) -> None:
+    """Send one JSON message (a click for the approval worker)."""
+    with translated("sqs:SendMessage"):
+        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(item))

@@ -45,3 +45,15 @@ def webhook_url(secret_arn: str, provider: SecretsProvider | None = None) -> str
             'the SlackWebhookSecretArn secret must hold the webhook URL, or JSON {"url": "https://hooks.slack.com/..."}'
         )
     return text
+
+
+def secret_text(secret_arn: str, parameter: str, provider: SecretsProvider | None = None) -> str:
+    """A secret that is one piece of text (a signing secret, a bot token); an empty one is an error."""
+    try:
+        value = (provider or _provider()).get(secret_arn, max_age=SECRET_MAX_AGE_SECONDS)
+    except GetParameterError as exc:
+        raise AwsCallError(f"secretsmanager:GetSecretValue failed for {parameter}: {exc}") from exc
+    text = (value.decode() if isinstance(value, bytes) else str(value)).strip()
+    if not text:
+        raise ConfigurationError(f"the {parameter} secret is empty")
+    return text

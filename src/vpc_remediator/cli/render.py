@@ -21,6 +21,8 @@ _MARKS: dict[str, tuple[str, str]] = {
     "compliant": ("ok", "green"),
     "remediated": ("FIXED", "bold green"),
     "would-remediate": ("WOULD FIX", "bold cyan"),
+    "awaiting-approval": ("AWAITING", "bold yellow"),
+    "undone": ("UNDONE", "bold blue"),
     "needs-nat": ("NEEDS NAT", "bold magenta"),
     "blocked": ("BLOCKED", "bold red"),
     "skipped": ("skipped", "yellow"),

@@ -17,7 +17,11 @@ class Outcome(StrEnum):
     COMPLIANT = "compliant"
     REMEDIATED = "remediated"
     WOULD_REMEDIATE = "would-remediate"
+    # Approve mode: the planned change waits for a person (the report's change_id names it).
+    AWAITING_APPROVAL = "awaiting-approval"
     NEEDS_NAT = "needs-nat"
+    # A person undid a remediation from Slack: the network is back as it was (the flapping rule does not count it).
+    UNDONE = "undone"
     BLOCKED = "blocked"
     SKIPPED = "skipped"
     FAILED = "failed"
@@ -29,7 +33,9 @@ OUTCOMES_BY_IMPORTANCE = (
     Outcome.FAILED,
     Outcome.BLOCKED,
     Outcome.NEEDS_NAT,
+    Outcome.AWAITING_APPROVAL,
     Outcome.REMEDIATED,
+    Outcome.UNDONE,
     Outcome.WOULD_REMEDIATE,
     Outcome.SKIPPED,
     Outcome.IGNORED,
@@ -47,7 +53,18 @@ class Action:
 
 
 # A report's fields that are text, or absent: anything else is not a report this project made.
-_TEXT_FIELDS = ("resource", "kind", "reason", "event_id", "actor", "account", "region", "event_name", "event_time")
+_TEXT_FIELDS = (
+    "resource",
+    "kind",
+    "reason",
+    "event_id",
+    "actor",
+    "account",
+    "region",
+    "event_name",
+    "event_time",
+    "change_id",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,8 @@ class Report:
     event_name: str | None = None
     event_time: str | None = None
     details: Details = field(default_factory=NoDetails)
+    # The opaque id of the pending or applied change a person can act on from Slack (approve mode); never a plan.
+    change_id: str | None = None
 
     @property
     def report_id(self) -> str:
@@ -88,18 +107,7 @@ class Report:
         if not isinstance(data, dict):
             raise ValueError("a report must be a JSON object")
         fields = dict(data)
-        text_fields = (
-            "resource",
-            "kind",
-            "reason",
-            "event_id",
-            "actor",
-            "account",
-            "region",
-            "event_name",
-            "event_time",
-        )
-        wrong = [name for name in text_fields if fields.get(name) is not None and not isinstance(fields[name], str)]
+        wrong = [name for name in _TEXT_FIELDS if fields.get(name) is not None and not isinstance(fields[name], str)]
         if wrong or not isinstance(fields.get("resource"), str) or not isinstance(fields.get("reason"), str):
             raise ValueError(f"a report's {', '.join(wrong) or 'resource and reason'} must be text")
         fields["outcome"] = Outcome(fields["outcome"])

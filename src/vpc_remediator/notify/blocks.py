@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -51,12 +54,14 @@ DEFAULT_QUIET = frozenset({Outcome.COMPLIANT.value, Outcome.IGNORED.value})
 # Most important first: the order of digests, of their sections and of their counts.
 IMPORTANCE = OUTCOMES_BY_IMPORTANCE
 # Outcomes a digest lists report by report; the others it only counts.
-_LISTED = frozenset(IMPORTANCE[:5])
+_LISTED = frozenset(IMPORTANCE[:7])
 _LOOK = {
     Outcome.FAILED: (":x:", "Failed"),
     Outcome.BLOCKED: (":no_entry:", "Blocked"),
     Outcome.NEEDS_NAT: (":money_with_wings:", "Needs a NAT gateway"),
+    Outcome.AWAITING_APPROVAL: (":raised_hand:", "Awaiting approval"),
     Outcome.REMEDIATED: (":white_check_mark:", "Remediated"),
+    Outcome.UNDONE: (":leftwards_arrow_with_hook:", "Undone"),
     Outcome.WOULD_REMEDIATE: (":mag:", "Would remediate (dry run)"),
     Outcome.SKIPPED: (":information_source:", "Skipped"),
     Outcome.IGNORED: (":zzz:", "Ignored"),
@@ -229,6 +234,38 @@ def title(report: Report) -> str:
     return clip(f"{emoji} {label}: {report.kind} {short_name(report.resource)}", MAX_HEADER)
 
 
+# Buttons by outcome: a pending change is approved or rejected, an applied one undone. (action_id, label, style, the
+# confirmation's question.)
+_BUTTONS = {
+    Outcome.AWAITING_APPROVAL: (
+        ("approve", "Approve", "primary", "Apply exactly this plan now, with the stack's role?"),
+        ("reject", "Reject", "danger", "Reject this change? Nothing will be changed."),
+    ),
+    Outcome.REMEDIATED: (
+        ("undo", "Undo", "danger", "Put the network back as it was? Only if nobody changed it since."),
+    ),
+}
+
+
+def change_buttons(report: Report) -> list[Block]:
+    """The buttons of a report on a change a person can act on; each carries only the change's opaque id and asks
+    for confirmation first."""
+    buttons = _BUTTONS.get(report.outcome, ()) if report.change_id else ()
+    if not buttons:
+        return []
+    elements = [
+        ButtonElement(
+            text=label,
+            action_id=action_id,
+            value=report.change_id,
+            style=style,
+            confirm=ConfirmObject(title=f"{label}?", text=question, confirm=label, deny="Cancel"),
+        )
+        for action_id, label, style, question in buttons
+    ]
+    return [ActionsBlock(block_id=f"change-{report.change_id}", elements=elements)]
+
+
 def report_blocks(report: Report) -> list[dict[str, Any]]:
     """One report as Block Kit: what, where, who and when, what was wrong, what changed, NAT advice, undo."""
     resource_link = link(console_url(report.resource, report.region, report.kind), short_name(report.resource))
@@ -247,6 +284,8 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
             fields=fields,
         ),
         _section(f"*What was wrong*\n{escape(report.reason)}"),
+        # Near the top: never among the blocks a long message leaves out.
+        *change_buttons(report),
     ]
     changes = _changes(report.details)
     for action in report.actions:

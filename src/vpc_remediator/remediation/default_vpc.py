@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from vpc_remediator.domain.default_vpc import DefaultVpcState, describe_problems, kept_routes, plan_repairs
@@ -11,6 +11,7 @@ from vpc_remediator.domain.details import DefaultVpcDetails, DefaultVpcView
 from vpc_remediator.domain.errors import AccessDeniedError, AwsCallError, ConcurrentChangeError, RemediatorError
 from vpc_remediator.domain.guards import LedgerEntry, intent_actions, intent_entry, open_intent
 from vpc_remediator.domain.report import Action, Outcome, Report
+from vpc_remediator.remediation.approvals import ChangeGate
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.ports import DefaultVpcPort, Ledger, utc_now
 
@@ -81,8 +82,10 @@ def ensure_default_vpc(
     dry_run: bool,
     ledger: Ledger | None = None,
     clock: Callable[[], datetime] = utc_now,
+    gate: ChangeGate | None = None,
 ) -> Report:
-    """Read the default VPC, plan its repairs, record the plan, apply it unless dry run, verify, and report.
+    """Read the default VPC, plan its repairs, record the plan, apply it unless dry run (or the gate holds it back for
+    a person's approval), verify, and report.
 
     A transient fault (throttling, a 5xx, a timeout) is raised for Lambda to retry; the retry finds the plan this
     event recorded and reports what is really in place. A refusal by policy is reported once, never retried.
@@ -99,6 +102,9 @@ def ensure_default_vpc(
     problems = describe_problems(state)
     if dry_run:
         return repair.report(Outcome.WOULD_REMEDIATE, f"{why}; {problems} (dry run: nothing changed)", planned, state)
+    held = gate.hold(KIND, default_vpc_arn(stamp, state.vpc_id), planned, f"{why}; {problems}", {}) if gate else None
+    if held is not None:
+        return replace(repair.report(held.outcome, held.reason, planned, state), change_id=held.change_id)
     earlier = repair.open_intent()
     if earlier is not None:
         problems += f" (continuing the repair this event started at {earlier.at.isoformat(timespec='seconds')})"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from vpc_remediator.domain.approval import RemediationMode
 from vpc_remediator.domain.errors import AccessDeniedError, InvalidEventError, ResourceNotFoundError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload, WorkloadRef
@@ -24,6 +25,7 @@ from vpc_remediator.events import (
     repeated_as,
     report_group,
 )
+from vpc_remediator.remediation.approvals import ChangeGate
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import default_vpc_arn, ensure_default_vpc
@@ -161,7 +163,15 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, home: Home = H
         return [stamp.report(resource, DEFAULT_VPC, Outcome.IGNORED, reason)]
     if not settings.manage_default_vpc:
         return [stamp.report(resource, DEFAULT_VPC, Outcome.SKIPPED, f"{why}; ManageDefaultVpc is false")]
-    return [ensure_default_vpc(region.default_vpc(), stamp, why, settings.dry_run, region.ledger())]
+    return [default_vpc_repair(region, stamp, why)]
+
+
+def default_vpc_repair(region: Region, stamp: ReportStamp, why: str) -> Report:
+    """Ensure the default VPC works, in the default VPC's remediation mode (report, approve or auto)."""
+    settings = region.settings
+    report_only = settings.mode_for(DEFAULT_VPC) is RemediationMode.REPORT
+    gate = ChangeGate.for_kind(settings, DEFAULT_VPC, region.approvals())
+    return ensure_default_vpc(region.default_vpc(), stamp, why, report_only, region.ledger(), gate=gate)
 
 
 def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = Home()) -> list[Report]:

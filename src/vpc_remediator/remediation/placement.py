@@ -1,7 +1,8 @@
 """Place one already loaded workload: a pipeline of named steps, each of which may end it with a report.
 
 Decide, then every safety rule in turn (exposure, IaC ownership, in-place limits, duplicate events, flapping), then
-apply unless dry run, then verify. `remediate_workload` is the one entry point: the event path and the sweep alike.
+the remediation mode (report, wait for approval, or go ahead), then apply and verify. `remediate_workload` is the one
+entry point: the event path, the sweep and the approval worker alike.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from vpc_remediator.domain.approval import PendingChange
 from vpc_remediator.domain.details import HistoryEntry, NatFacts, PlacementDetails, SubnetView, TemplateChange
 from vpc_remediator.domain.errors import AccessDeniedError, ResourceNotFoundError
 from vpc_remediator.domain.exposure import allowed_text, exposures
@@ -36,6 +38,7 @@ from vpc_remediator.domain.placement import (
 )
 from vpc_remediator.domain.report import Action, Outcome, Report
 from vpc_remediator.domain.workload import EgressRule, Workload
+from vpc_remediator.remediation.approvals import ChangeGate
 from vpc_remediator.remediation.context import ReportStamp
 from vpc_remediator.remediation.ports import PlacementServices
 from vpc_remediator.settings import Settings
@@ -82,6 +85,8 @@ class Case:
     stamp: ReportStamp
     invoked_by: str | None
     now: datetime
+    # The change a person approved (the approval worker): only its exact plan may be applied.
+    approved: PendingChange | None = None
     network: VpcNetwork | None = None
     decision: PlacementDecision | None = None
     planned: Action | None = None
@@ -314,12 +319,27 @@ def not_repeated(case: Case) -> Report | None:
     return case.report(Outcome.BLOCKED, f"{case.reason}; {flap.reason}", history=entries)
 
 
-def dry_run(case: Case) -> Report | None:
-    """In a dry run, say what would be done."""
-    if not case.settings.dry_run:
-        return None
+def locator(workload: Workload) -> dict[str, str]:
+    """Where to find the workload again (its ARN, and the cluster and service an ECS kind needs)."""
+    found = {"identifier": workload.arn}
+    for key, raw_key in (("cluster", "clusterArn"), ("service", "serviceArn")):
+        value = workload.raw.get(raw_key)
+        if isinstance(value, str) and value:
+            found[key] = value
+    return found
+
+
+def held(case: Case) -> Report | None:
+    """The remediation mode: report only, keep the plan for a person's approval, or go ahead (auto, or approved)."""
     assert case.planned is not None
-    return case.report(Outcome.WOULD_REMEDIATE, f"{case.reason} (dry run: nothing changed)", (case.planned,))
+    workload = case.workload
+    gate = ChangeGate.for_kind(
+        case.settings, workload.kind, case.services.approvals, case.services.clock, case.approved
+    )
+    found = gate.hold(workload.kind, workload.arn, (case.planned,), case.reason, locator(workload))
+    if found is None:
+        return None
+    return replace(case.report(found.outcome, found.reason, (case.planned,)), change_id=found.change_id)
 
 
 def apply_and_verify(case: Case) -> Report:
@@ -402,7 +422,7 @@ PIPELINE: tuple[Step, ...] = (
     not_owned_by_iac,
     changeable_in_place,
     not_repeated,
-    dry_run,
+    held,
     still_not_exposed,
 )
 
@@ -414,12 +434,14 @@ def remediate_workload(
     stamp: ReportStamp,
     invoked_by: str | None = None,
     audit_compliant: bool = True,
+    approved: PendingChange | None = None,
 ) -> Report:
     """Decide where the workload belongs and make it so, within every safety rule; one report, kept in the ledger.
 
-    A sweep passes audit_compliant=False: thousands of compliant resources every few hours are no audit trail.
+    A sweep passes audit_compliant=False: thousands of compliant resources every few hours are no audit trail. The
+    approval worker passes the approved change: it is applied only if the plan is still exactly that one.
     """
-    case = Case(workload, services, settings, stamp, invoked_by, services.clock())
+    case = Case(workload, services, settings, stamp, invoked_by, services.clock(), approved)
     try:
         report = next((found for step in PIPELINE if (found := step(case)) is not None), None) or apply_and_verify(case)
         if audit_compliant:

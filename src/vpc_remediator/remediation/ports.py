@@ -4,10 +4,11 @@ implement. No use case creates a client; bootstrap.py builds what these describe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from vpc_remediator.domain.approval import ChangeState, PendingChange, Step
 from vpc_remediator.domain.default_vpc import DefaultVpcState
 from vpc_remediator.domain.exposure import IngressRule
 from vpc_remediator.domain.guards import LedgerEntry
@@ -66,6 +67,47 @@ class Ledger(Protocol):
         ...
 
 
+class ApprovalStore(Protocol):
+    """Pending changes by their opaque id (aws.approvals.DynamoDbApprovalStore, or memory locally)."""
+
+    def put(self, change: PendingChange) -> None:
+        """Keep a new change (its id is new: an existing one is never overwritten)."""
+        ...
+
+    def get(self, change_id: str) -> PendingChange | None:
+        """The change, or None when the id is unknown."""
+        ...
+
+    def pending_for(self, resource: str, plan_hash: str) -> PendingChange | None:
+        """The last change kept for this resource and plan (a sweep finds it again instead of making another)."""
+        ...
+
+    def claim(self, change_id: str, expected: ChangeState) -> bool:
+        """Move the change from `expected` to claimed, once: False when it was not in that state (a second click,
+        a replay, another person first)."""
+        ...
+
+    def settle(self, change: PendingChange) -> None:
+        """Keep the change as its click's work left it (state, network, steps, message)."""
+        ...
+
+    def audit(self, change_id: str, step: Step) -> None:
+        """Keep one click in the audit trail: who, when, what, and what came of it (refusals too)."""
+        ...
+
+
+class MessagePoster(Protocol):
+    """notify.slack_app.SlackApp: the Slack app's bot posting and updating messages."""
+
+    def post(self, channel: str, text: str, blocks: list[dict[str, Any]], thread_ts: str | None = None) -> str:
+        """chat.postMessage; the new message's ts."""
+        ...
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """chat.update."""
+        ...
+
+
 class ReportSender(Protocol):
     """aws.reports_queue.ReportQueue: the reports on their way to the notifier."""
 
@@ -107,6 +149,8 @@ class PlacementServices:
     clock: Callable[[], datetime] = utc_now
     # None: the price table (tests, and anything built without the Price List).
     prices: PriceSource | None = None
+    # Where approve mode keeps pending changes (None: approve mode reports instead, failing closed).
+    approvals: ApprovalStore | None = None
 
     def nat_prices(self, region: str | None) -> NatPrices:
         """NAT gateway prices for the region's advice."""
@@ -135,6 +179,45 @@ class MemoryLedger:
         self.entries.append(intent)
 
 
+@dataclass
+class MemoryApprovalStore:
+    """Pending changes in memory: the local command's and the demo's, when no ledger table is configured."""
+
+    changes: dict[str, PendingChange] = field(default_factory=dict)
+    clicks: list[tuple[str, Step]] = field(default_factory=list)
+
+    def put(self, change: PendingChange) -> None:
+        """Keep a new change."""
+        if change.change_id in self.changes:
+            raise ValueError(f"change {change.change_id} exists already")
+        self.changes[change.change_id] = change
+
+    def get(self, change_id: str) -> PendingChange | None:
+        """The change, or None."""
+        return self.changes.get(change_id)
+
+    def pending_for(self, resource: str, plan_hash: str) -> PendingChange | None:
+        """The last change kept for this resource and plan."""
+        same = [c for c in self.changes.values() if c.resource == resource and c.plan_hash == plan_hash]
+        return max(same, key=lambda change: change.created_at, default=None)
+
+    def claim(self, change_id: str, expected: ChangeState) -> bool:
+        """From `expected` to claimed, once."""
+        change = self.changes.get(change_id)
+        if change is None or change.state is not expected:
+            return False
+        self.changes[change_id] = replace(change, state=ChangeState.CLAIMED)
+        return True
+
+    def settle(self, change: PendingChange) -> None:
+        """Keep the change as its click left it."""
+        self.changes[change.change_id] = change
+
+    def audit(self, change_id: str, step: Step) -> None:
+        """Keep one click."""
+        self.clicks.append((change_id, step))
+
+
 class Region(Protocol):
     """The composition root's face for the use cases: one account and region, its settings and what it reads."""
 
@@ -153,6 +236,10 @@ class Region(Protocol):
 
     def ledger(self) -> Ledger:
         """The audit trail (intents and decisions)."""
+        ...
+
+    def approvals(self) -> ApprovalStore:
+        """Pending changes (approve mode)."""
         ...
 
     def network_reader(self) -> NetworkSource:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vpc_remediator.domain.approval import RemediationMode
 from vpc_remediator.domain.errors import RemediatorError
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload
+from vpc_remediator.remediation.approvals import ChangeGate
 from vpc_remediator.remediation.context import ReportStamp
+from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import ensure_default_vpc
 from vpc_remediator.remediation.placement import remediate_workload
 from vpc_remediator.remediation.ports import DefaultVpcPort, Ledger, PlacementServices, Region
@@ -26,10 +29,12 @@ class DefaultVpcPhase:
     dry_run: bool
     ledger: Ledger | None = None
     name: str = "default-vpc"
+    gate: ChangeGate | None = None
 
     def run_page(self, token: str | None) -> tuple[list[Report], str | None]:
         """One page: the default VPC."""
-        return [ensure_default_vpc(self.adapter, self.stamp, "scheduled sweep", self.dry_run, self.ledger)], None
+        why = "scheduled sweep"
+        return [ensure_default_vpc(self.adapter, self.stamp, why, self.dry_run, self.ledger, gate=self.gate)], None
 
 
 @dataclass
@@ -64,7 +69,9 @@ def build_phases(region: Region, stamp: ReportStamp) -> list[Phase]:
     phases: list[Phase] = []
     services = region.placement_services()
     if settings.manage_default_vpc:
-        phases.append(DefaultVpcPhase(region.default_vpc(), stamp, settings.dry_run, services.ledger))
+        report_only = settings.mode_for(DEFAULT_VPC) is RemediationMode.REPORT
+        gate = ChangeGate.for_kind(settings, DEFAULT_VPC, services.approvals, services.clock)
+        phases.append(DefaultVpcPhase(region.default_vpc(), stamp, report_only, services.ledger, gate=gate))
     phases += [
         WorkloadPhase(name, lister, services, settings, stamp) for name, lister in region.sweep_listers(services)
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vpc_remediator.cli.demo.approval import approval_act
 from vpc_remediator.cli.demo.context import Act, DemoContext
 from vpc_remediator.cli.demo.default_vpc import default_vpc_act
 from vpc_remediator.cli.demo.nat_gateway import nat_gateway_act
@@ -20,7 +21,7 @@ from vpc_remediator.cli.router import Router
 from vpc_remediator.devkit.scenarios import REGION
 
 # The acts that run against the simulated account, in order.
-ACCOUNT_ACTS: tuple[Act, ...] = (default_vpc_act, placement_act, nat_gateway_act)
+ACCOUNT_ACTS: tuple[Act, ...] = (default_vpc_act, placement_act, nat_gateway_act, approval_act)
 
 
 def run_demo(html: Path | None = None) -> int:
