@@ -77,6 +77,18 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "lambda/CreateFunction20150331_failed.json": None,
     "lambda/CreateFunction20150331_no_vpc.json": None,
     "lambda/UpdateFunctionConfiguration20150331v2.json": "PlacementFunction",
+    "eks/CreateFargateProfile.json": "PlacementFunction",
+    "eks/CreateFargateProfile_own_role.json": None,
+    "eks/CreateFargateProfile_public_subnet.json": None,
+    "codebuild/CreateProject.json": "PlacementFunction",
+    "codebuild/CreateProject_own_role.json": None,
+    "codebuild/CreateProject_failed.json": None,
+    "codebuild/CreateProject_no_vpc.json": None,
+    "codebuild/UpdateProject.json": "PlacementFunction",
+    "codebuild/UpdateProject_timeout_only.json": None,
+    "apprunner/CreateVpcConnector.json": "PlacementFunction",
+    "apprunner/CreateVpcConnector_own_role.json": None,
+    "apprunner/CreateVpcConnector_failed.json": None,
 }
 
 
@@ -168,7 +180,7 @@ def cloudtrail_rules() -> dict[str, dict[str, Any]]:
 
 
 def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
-    assert len(cloudtrail_rules()) == 7
+    assert len(cloudtrail_rules()) == 10
     assert TAKES_FAILED_CALLS in cloudtrail_rules()
 
 
@@ -206,6 +218,9 @@ def test_every_handler_in_the_template_exists() -> None:
         "ecs/CreateService_own_role.json",
         "batch/CreateComputeEnvironment_own_role.json",
         "lambda/CreateFunction20150331_own_role.json",
+        "eks/CreateFargateProfile_own_role.json",
+        "codebuild/CreateProject_own_role.json",
+        "apprunner/CreateVpcConnector_own_role.json",
     ],
 )
 def test_placement_rules_exclude_only_this_stacks_roles(name: str) -> None:

@@ -61,6 +61,11 @@ class Profile:
     platform_rules: tuple[tuple[str, EgressRule], ...] = ()
     # Why its workloads never own a public IP, where the private-only rule applies to them.
     no_public_ip: str = "its network interface never gets a public IP"
+    # How a workload leaves its VPC where AWS's own network then gives it the internet for free (a Lambda function),
+    # "{name}" its name; None where it must stay in its VPC. The NAT advice offers it only where set.
+    leave_vpc: str | None = None
+    # How a workload turns on IPv6 egress in dual-stack subnets ("{name}" its name); None: the advice says it generally.
+    ipv6_setting: str | None = None
 
     def rule_for(self, platform: str | None) -> EgressRule:
         """The rule family for workloads of this kind that run on `platform`."""

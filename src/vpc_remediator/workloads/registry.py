@@ -7,11 +7,14 @@ The order is the sweep's phase order.
 from __future__ import annotations
 
 from vpc_remediator.workloads import (
+    apprunner_vpc_connector,
     batch_compute_environment,
     batch_job_definition,
+    codebuild_project,
     ecs_service,
     ecs_task,
     ecs_task_set,
+    eks_fargate_profile,
     lambda_function,
 )
 from vpc_remediator.workloads.kind import CloudTrailCall, WorkloadKind
@@ -23,6 +26,9 @@ KINDS: tuple[WorkloadKind, ...] = (
     batch_compute_environment.KIND,
     batch_job_definition.KIND,
     lambda_function.KIND,
+    eks_fargate_profile.KIND,
+    codebuild_project.KIND,
+    apprunner_vpc_connector.KIND,
 )
 
 
