@@ -41,6 +41,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     batch_role,
     build_topology,
+    codebuild_project,
     compute_environment,
     ecs_service,
     job_definition,
@@ -446,27 +447,6 @@ def listed_vpc_connectors(counter: Any) -> Stubber:
     return stubber
 
 
-def build_project(codebuild: Any, ids: dict[str, str]) -> None:
-    """A CodeBuild project in private subnets with NAT: listed and read by the sweep, compliant (moto has no
-    UpdateProject: PlacementFunction's test makes that call through the corpus's Stubber)."""
-    codebuild.create_project(
-        name="site-build",
-        source={"type": "S3", "location": "sources/site.zip"},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment={
-            "type": "LINUX_CONTAINER",
-            "image": "aws/codebuild/standard:7.0",
-            "computeType": "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole=f"arn:aws:iam::{ACCOUNT}:role/codebuild-site",
-        vpcConfig={
-            "vpcId": "vpc-0shop",
-            "subnets": [ids["private_a"], ids["private_b"]],
-            "securityGroupIds": [ids["web_sg"]],
-        },
-    )
-
-
 class CloseToItsTimeout(LocalContext):
     """An invocation with a second left: the sweep hands its cursor to a new invocation of itself."""
 
@@ -490,7 +470,10 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
         ids = corpus_ids("batch_ec2_launch_template", client)
         case = corpus.load_case("batch_ec2_launch_template", ids)
         corpus._prepare(corpus.Account(client, ids), case["moto"])
-        build_project(client["codebuild"], ids)
+        # A build project in private subnets with NAT: listed, read, compliant (moto has no UpdateProject:
+        # PlacementFunction's test makes that call through the corpus's Stubber).
+        private = (ids["private_a"], ids["private_b"])
+        codebuild_project(client["codebuild"], "site-build", "vpc-0shop", private, (ids["web_sg"],))
         delete_last_default_subnet(ec2)
         placed = run("SweepFunction", lambda_handler, redelivered(scheduled, "second"))
         table = main_route_table(ec2, str(default_vpc_id(ec2)))["RouteTableId"]

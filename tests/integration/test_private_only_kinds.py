@@ -47,7 +47,7 @@ def handle(event: dict[str, Any], settings: Settings = SETTINGS, **preset: Any) 
 # ---- EKS Fargate profiles (moto) ----
 
 
-def fargate_profile(subnets: tuple[str, ...], name: str = "web") -> dict[str, Any]:
+def fargate_profile(subnets: tuple[str, ...], name: str = "web", **tags: str) -> dict[str, Any]:
     """A profile of cluster `shop` in these subnets; its CreateFargateProfile event (the cluster is the URI's name)."""
     eks = boto3.client("eks", region_name=REGION)
     if "shop" not in eks.list_clusters()["clusters"]:
@@ -58,7 +58,7 @@ def fargate_profile(subnets: tuple[str, ...], name: str = "web") -> dict[str, An
         podExecutionRoleArn=ROLE,
         subnets=list(subnets),
         selectors=[{"namespace": "web", "labels": {"tier": "front"}}],
-        tags={"team": "platform"},
+        tags={"team": "platform", **tags},
     )["fargateProfile"]
     request = {"name": "shop", "fargateProfileName": name, "subnets": list(subnets)}
     response = {"fargateProfile": {"fargateProfileArn": created["fargateProfileArn"], "clusterName": "shop"}}
@@ -95,6 +95,17 @@ def test_a_fargate_profile_whose_subnets_became_public_is_reported_as_giving_its
     assert report.outcome.value == "skipped"
     assert "a pod on Fargate never gets a public IP" in report.reason
     assert report.details.corrected["subnets"] == list(topo.private)  # type: ignore[union-attr]
+
+
+def test_a_fargate_profile_made_by_cloudformation_gets_the_template_change_that_replaces_it(topo: Topology) -> None:
+    report = handle(fargate_profile(topo.isolated, **{"aws:cloudformation:stack-name": "cluster"}))
+    assert report.outcome.value == "skipped"
+    change = report.details.template_change  # type: ignore[union-attr]
+    assert (change.resource_type, change.property, change.value) == (
+        "AWS::EKS::FargateProfile",
+        "Properties",
+        {"Subnets": list(topo.private)},
+    )
 
 
 def test_a_fargate_profile_in_private_subnets_with_nat_is_compliant(topo: Topology) -> None:

@@ -31,7 +31,7 @@ PROFILE = Profile(
     rule=EgressRule.PRIVATE_ONLY,
     noun="VPC connector",
     template=TemplateProperty(
-        "AWS::AppRunner::VpcConnector", "Subnets", subnets_key="Subnets", security_groups_key="SecurityGroups"
+        "AWS::AppRunner::VpcConnector", "Properties", subnets_key="Subnets", security_groups_key="SecurityGroups"
     ),
     # App Runner pulls images and writes logs on its own network: only what the service's code calls goes this way.
     no_public_ip="an App Runner VPC connector's network interfaces never get a public IP",

@@ -31,7 +31,8 @@ PROFILE = Profile(
     kind="eks-fargate-profile",
     rule=EgressRule.PRIVATE_ONLY,
     noun="Fargate profile",
-    template=TemplateProperty("AWS::EKS::FargateProfile", "Subnets"),
+    # Subnets is a top-level property; changing it makes CloudFormation replace the profile, as it must be.
+    template=TemplateProperty("AWS::EKS::FargateProfile", "Properties", subnets_key="Subnets"),
     # Its pods pull their images (ECR, and S3 for the layers) and may log through Fargate's log router.
     always_reaches=CONTAINER_SERVICES,
     no_public_ip="a pod on Fargate never gets a public IP",

@@ -1,4 +1,4 @@
-"""Demo act: ECS, Batch and Lambda workloads land in the wrong subnets; the remediator places them."""
+"""Demo act: ECS, Batch, Lambda and CodeBuild workloads land in the wrong subnets; the remediator places them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     build_inspection_vpc,
     build_topology,
+    codebuild_project,
     compute_environment,
     ecs_network,
     ecs_service,
@@ -59,6 +60,7 @@ def placement_act(context: DemoContext) -> None:
     _ecs_task_acts(context, ecs, topo)
     _batch_acts(context, batch, iam, topo)
     _lambda_acts(context, lam, iam, topo)
+    _codebuild_act(context, topo)
 
 
 def _inspection_act(context: DemoContext, ec2: Any, ecs: Any) -> None:
@@ -124,6 +126,14 @@ def _lambda_acts(context: DemoContext, lam: Any, iam: Any, topo: Topology) -> No
     created = lambda_function(lam, iam, "edge-hook", topo.edge_public, (topo.edge_sg,))
     context.send("CloudTrail: CreateFunction20150331", load_sample("lambda/CreateFunction20150331", **created))
     print(f"  after (unchanged): subnets {_function_subnets(lam, 'edge-hook')}")
+
+
+def _codebuild_act(context: DemoContext, topo: Topology) -> None:
+    title("codebuild-project: builds in public subnets (a build never gets a public IP: no internet) (dry run)")
+    created = codebuild_project(context.client("codebuild"), "site-build", topo.vpc_id, topo.public, (topo.web_sg,))
+    # moto has no UpdateProject, so this act shows the move to private subnets with NAT (the tests make the call).
+    with context.dry_run():
+        context.send("CloudTrail: CreateProject", load_sample("codebuild/CreateProject", **created))
 
 
 def _revisions(batch: Any, name: str) -> str:
