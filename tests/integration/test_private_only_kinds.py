@@ -361,3 +361,25 @@ def test_an_endpoint_that_does_not_serve_app_runner_lists_no_connectors(topo: To
     factory = ClientFactory(region=REGION)
     assert apprunner_vpc_connector.KIND.sweep is not None
     assert apprunner_vpc_connector.KIND.sweep.lister(factory, None)(None) == ([], None)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "status", "code", "not_served"),
+    [
+        ("https://apprunner.us-east-1.amazonaws.com", 404, "404", True),
+        ("http://127.0.0.1:5000", 500, "500", True),
+        # AWS's own faults may pass: the phase fails and the next sweep lists again.
+        ("https://apprunner.us-east-1.amazonaws.com", 500, "500", False),
+        ("http://127.0.0.1:5000", 500, "InternalServiceErrorException", False),
+        ("http://127.0.0.1:5000", 400, "400", False),
+    ],
+)
+def test_only_an_endpoint_without_app_runner_is_taken_for_having_no_connectors(
+    endpoint: str, status: int, code: str, not_served: bool
+) -> None:
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    from vpc_remediator.aws.apprunner import _not_served  # noqa: PLC0415
+
+    error = ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "ListVpcConnectors")
+    assert _not_served(error, endpoint) is not_served

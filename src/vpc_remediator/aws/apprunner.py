@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from botocore.exceptions import ClientError
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 MAX_NAME = 40
 REPLACEMENT_SUFFIX = "-private"
 LIST_PAGE = 100
+AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 IMMUTABLE = (
     "an App Runner VPC connector cannot be changed: create the replacement connector with the corrected subnets, "
     "point each service that uses this one at it (UpdateService NetworkConfiguration.EgressConfiguration."
@@ -28,12 +30,16 @@ IMMUTABLE = (
 )
 
 
-def _not_served(exc: ClientError) -> bool:
-    """An endpoint that answers App Runner's JSON calls with a bare 404 does not serve App Runner at all (AWS answers
-    every App Runner error with its own code; a local simulated account without App Runner answers so): no connector
-    can be listed there."""
+def _not_served(exc: ClientError, endpoint_url: str) -> bool:
+    """The endpoint does not serve App Runner at all, so no connector can be listed there: it answers with no AWS error
+    code (AWS answers every App Runner error with its own), a bare 404 anywhere (a simulated account without App
+    Runner), or a bare 5xx from an endpoint that is not AWS's (a local emulator without it). AWS's own 5xx stay
+    faults that may pass."""
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return status == 404 and error_code(exc) in ("404", "")
+    if not isinstance(status, int) or error_code(exc) not in ("", str(status)):
+        return False
+    host = urlsplit(endpoint_url).hostname or ""
+    return status == 404 or (status >= 500 and not host.endswith(AWS_HOSTS))
 
 
 def connector_workload(profile: Profile, described: Mapping[str, Any], tags: Mapping[str, str]) -> Workload:
@@ -112,7 +118,7 @@ class VpcConnectorLister:
         try:
             listed = self._apprunner.list_vpc_connectors(**kwargs)
         except ClientError as exc:
-            if _not_served(exc):
+            if _not_served(exc, self._apprunner.meta.endpoint_url):
                 return [], None
             with translated("apprunner:ListVpcConnectors"):
                 raise
