@@ -91,6 +91,18 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "eks/CreateNodegroup.json": "PlacementFunction",
     "eks/CreateNodegroup_own_role.json": None,
     "eks/CreateNodegroup_failed.json": None,
+    "eks/CreateFargateProfile.json": "PlacementFunction",
+    "eks/CreateFargateProfile_own_role.json": None,
+    "eks/CreateFargateProfile_public_subnet.json": None,
+    "codebuild/CreateProject.json": "PlacementFunction",
+    "codebuild/CreateProject_own_role.json": None,
+    "codebuild/CreateProject_failed.json": None,
+    "codebuild/CreateProject_no_vpc.json": None,
+    "codebuild/UpdateProject.json": "PlacementFunction",
+    "codebuild/UpdateProject_timeout_only.json": None,
+    "apprunner/CreateVpcConnector.json": "PlacementFunction",
+    "apprunner/CreateVpcConnector_own_role.json": None,
+    "apprunner/CreateVpcConnector_failed.json": None,
 }
 
 
@@ -223,6 +235,9 @@ def test_every_handler_in_the_template_exists() -> None:
         "autoscaling/CreateAutoScalingGroup_own_role.json",
         "ec2/RunInstances_own_role.json",
         "eks/CreateNodegroup_own_role.json",
+        "eks/CreateFargateProfile_own_role.json",
+        "codebuild/CreateProject_own_role.json",
+        "apprunner/CreateVpcConnector_own_role.json",
     ],
 )
 def test_placement_rules_exclude_only_this_stacks_roles(name: str) -> None:

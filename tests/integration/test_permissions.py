@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from tests.integration import test_platform_corpus as corpus
@@ -42,6 +43,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     batch_role,
     build_topology,
+    codebuild_project,
     compute_environment,
     ecs_service,
     job_definition,
@@ -103,6 +105,8 @@ NOT_CALLED_BY_THE_CODE: dict[str, dict[str, str]] = {
         **{action: why for action, why in _PLACING.items() if action != "ec2:DescribeVpcs"},
         "ecs:DescribeClusters": "only for a service that names neither a launch type nor a strategy, a shape moto "
         "cannot hold (it reports launchType EC2); PlacementFunction's test takes that path with AWS's shapes",
+        "codebuild:UpdateProject": "moto has no UpdateProject: PlacementFunction's test makes it through the Stubber",
+        "apprunner:DescribeVpcConnector": "the sweep reads connectors from ListVpcConnectors, whole",
     },
     "NotifierFunction": {
         **LAMBDA_ITSELF,
@@ -180,7 +184,7 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, An
         }.items():
             monkeypatch.setenv(name, value)
         forget_clients()
-        names = ("ec2", "ecs", "lambda", "iam", "batch", "autoscaling", "eks")
+        names = ("ec2", "ecs", "lambda", "iam", "batch", "autoscaling", "eks", "codebuild")
         yield {name: boto3.client(name, region_name=REGION) for name in names}
         forget_clients()
 
@@ -350,7 +354,28 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         ),
         # An instance someone launched into an isolated subnet: reported with its corrected launch network.
         load_sample("ec2/RunInstances", responseElements={"instancesSet": {"items": [{"instanceId": instance}]}}),
+        # A Fargate profile in isolated subnets: reported with its replacement (CodeBuild and App Runner: the corpus).
+        load_sample("eks/CreateFargateProfile", **fargate_profile(client["eks"], "web", topo.isolated)),
     ]
+
+
+def fargate_profile(eks: Any, name: str, subnets: tuple[str, ...]) -> dict[str, Any]:
+    """A Fargate profile of cluster `shop`; its CreateFargateProfile event's request and response."""
+    role = f"arn:aws:iam::{ACCOUNT}:role/eks-fargate-pods"
+    if "shop" not in eks.list_clusters()["clusters"]:
+        eks.create_cluster(name="shop", roleArn=role, resourcesVpcConfig={"subnetIds": list(subnets)})
+    created = eks.create_fargate_profile(
+        clusterName="shop",
+        fargateProfileName=name,
+        podExecutionRoleArn=role,
+        subnets=list(subnets),
+        selectors=[{"namespace": name}],
+    )["fargateProfile"]
+    request = {"name": "shop", "fargateProfileName": name, "subnets": list(subnets)}
+    return {
+        "request": request,
+        "responseElements": {"fargateProfile": {"fargateProfileArn": created["fargateProfileArn"]}},
+    }
 
 
 def corpus_ids(name: str, client: dict[str, Any]) -> dict[str, str]:
@@ -361,6 +386,8 @@ def corpus_ids(name: str, client: dict[str, Any]) -> dict[str, str]:
         "public_b": topo.public[1],
         "isolated_a": topo.isolated[0],
         "isolated_b": topo.isolated[1],
+        "private_a": topo.private[0],
+        "private_b": topo.private[1],
         "web_sg": topo.web_sg,
         "batch_role": batch_role(client["iam"]),
         "instance_profile": client["iam"].create_instance_profile(InstanceProfileName=f"{name}-instances")[
@@ -409,6 +436,9 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         outcomes += corpus_case("batch_ec2_launch_template", lambda_environment, counter)
         # An EKS node group in public subnets that map no public IP (EKS stubbed: moto lacks the cluster's group).
         outcomes += corpus_case("eks_nodegroup_no_public_ip", lambda_environment, counter)
+        # CodeBuild's UpdateProject and App Runner: shapes moto cannot hold.
+        outcomes += corpus_case("codebuild_public", lambda_environment, counter)
+        outcomes += corpus_case("apprunner_connector_public", lambda_environment, counter)
     # The compute environment's change is made but reads back unchanged: moto ignores computeResources (DESIGN notes).
     assert outcomes == [
         "skipped",
@@ -422,8 +452,11 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "remediated",
         "compliant",
         "skipped",
+        "skipped",
         "remediated",
         "compliant",
+        "skipped",
+        "remediated",
         "skipped",
     ]
     assert {
@@ -452,6 +485,23 @@ def eks_nodegroups(eks: Any, ec2: Any) -> None:
     )
 
 
+def listed_vpc_connectors(counter: Any) -> Stubber:
+    """moto has no App Runner: the sweep's client is stubbed, one ListVpcConnectors page per sweep (one connector with
+    its tags in the second), its calls counted as the session's are."""
+    stubbed = boto3.client("apprunner", region_name=REGION)
+    stubbed.meta.events.register("before-parameter-build", counter)
+    stubber = Stubber(stubbed)
+    arn = f"arn:aws:apprunner:{REGION}:{ACCOUNT}:vpcconnector/orders/1/0123456789abcdef0123456789abcdef"
+    connector = {"VpcConnectorName": "orders", "VpcConnectorArn": arn, "Subnets": [], "Status": "ACTIVE"}
+    for page in ([], [connector], []):
+        stubber.add_response("list_vpc_connectors", {"VpcConnectors": page}, {"MaxResults": 100})
+        if page:
+            stubber.add_response("list_tags_for_resource", {"Tags": []}, {"ResourceArn": arn})
+    stubber.activate()
+    region_for(REGION).clients._clients["apprunner"] = stubbed  # the factory hands it out as it is
+    return stubber
+
+
 class CloseToItsTimeout(LocalContext):
     """An invocation with a second left: the sweep hands its cursor to a new invocation of itself."""
 
@@ -467,6 +517,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     scheduled = load_sample("events/Scheduled_sweep")
     delete_default_vpc(ec2)
     with counting() as counter:
+        connectors = listed_vpc_connectors(counter)
         rebuilt = run("SweepFunction", lambda_handler, scheduled)
         # Every workload kind (a Batch EC2 environment with a launch template too), a missing default subnet, then a
         # default route to a stale gateway.
@@ -475,6 +526,10 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
         case = corpus.load_case("batch_ec2_launch_template", ids)
         corpus._prepare(corpus.Account(client, ids), case["moto"])
         eks_nodegroups(client["eks"], ec2)
+        # A build project in private subnets with NAT: listed, read, compliant (moto has no UpdateProject:
+        # PlacementFunction's test makes that call through the corpus's Stubber).
+        private = (ids["private_a"], ids["private_b"])
+        codebuild_project(client["codebuild"], "site-build", "vpc-0shop", private, (ids["web_sg"],))
         delete_last_default_subnet(ec2)
         placed = run("SweepFunction", lambda_handler, redelivered(scheduled, "second"))
         table = main_route_table(ec2, str(default_vpc_id(ec2)))["RouteTableId"]
@@ -496,6 +551,8 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     assert ("lambda-function", "needs-nat") in outcomes[1]  # priced from the Price List
     assert ("autoscaling-group", "remediated") in outcomes[1]
     assert ("ec2-instance", "skipped") in outcomes[1]
+    assert ("eks-fargate-profile", "skipped") in outcomes[1]
+    connectors.assert_no_pending_responses()
     assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
     assert_calls_match_grants("SweepFunction", set(counter.calls))
 

@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import UnknownRegionError
 
 from vpc_remediator import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from mypy_boto3_apprunner import AppRunnerClient
     from mypy_boto3_autoscaling import AutoScalingClient
     from mypy_boto3_batch import BatchClient
+    from mypy_boto3_codebuild import CodeBuildClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ecs import ECSClient
@@ -109,6 +112,14 @@ class ClientFactory:
         """An EKS client."""
         return cast("EKSClient", self._client("eks"))
 
+    def codebuild(self) -> CodeBuildClient:
+        """An AWS CodeBuild client."""
+        return cast("CodeBuildClient", self._client("codebuild"))
+
+    def apprunner(self) -> AppRunnerClient:
+        """An AWS App Runner client."""
+        return cast("AppRunnerClient", self._client("apprunner"))
+
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""
         return cast("DynamoDBClient", self._client("dynamodb"))
@@ -119,6 +130,19 @@ class ClientFactory:
         if key not in self._clients:
             self._clients[key] = self._session.client("pricing", region_name=endpoint_region, config=PRICING_CONFIG)
         return self._clients[key]
+
+    def offers(self, service: str) -> bool:
+        """AWS offers the service in this region, as botocore's endpoint data says (a region it does not know: yes,
+        so that a call says what is wrong instead of nothing being checked)."""
+        region = self.region
+        if not region:
+            return True
+        try:
+            partition = self._session.get_partition_for_region(region)
+        except UnknownRegionError:
+            return True
+        known = self._session.get_available_regions("ec2", partition)
+        return region not in known or region in self._session.get_available_regions(service, partition)
 
     @property
     def region(self) -> str | None:

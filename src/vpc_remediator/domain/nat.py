@@ -250,15 +250,16 @@ def _why(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress],
             " a NAT gateway"
         )
     classes = sorted({item.egress.value for item in subnets})
+    noun = profile.noun
     if classes == [EgressClass.PUBLIC.value]:
         return (
-            "the function is in public subnets, but a Lambda network interface never gets a public IP: the internet"
-            " gateway gives it no internet, only a NAT gateway would"
+            f"the {noun} is in public subnets, but {profile.no_public_ip}: the internet gateway gives it no internet,"
+            " only a NAT gateway would"
         )
     if classes == [EgressClass.ISOLATED.value]:
-        return "the function's subnets have no route to the internet; only a NAT gateway would give it one"
+        return f"the {noun}'s subnets have no route to the internet; only a NAT gateway would give it one"
     return (
-        "the function's subnets are public (no public IP for Lambda) or isolated; only a NAT gateway would give it"
+        f"the {noun}'s subnets are public ({profile.no_public_ip}) or isolated; only a NAT gateway would give it"
         " the internet"
     )
 
@@ -291,7 +292,9 @@ def _gateway_endpoints(profile: Profile, present: set[str]) -> Alternative | Non
     if not missing:
         return None
     names = " and ".join(_GATEWAY_NAMES[service] for service in missing)
-    why = "ECR keeps image layers in S3: a container needs S3 to start" if _is_container(profile) else "if it uses them"
+    # Whatever pulls images from ECR needs S3 too: ECR keeps image layers there.
+    pulls_images = _is_container(profile) or "ecr.dkr" in profile.always_reaches
+    why = "ECR keeps image layers in S3: a container needs S3 to start" if pulls_images else "if it uses them"
     return Alternative(
         key="gateway-endpoints",
         title=f"Gateway endpoints for {names}",
@@ -308,15 +311,16 @@ def _interface_endpoints(
     price_region, hour, gb = endpoint_prices(region)
     per_service = hour * HOURS_PER_MONTH * len(zones)
     note = f" ({price_region} prices)" if price_region != region else ""
-    if not _is_container(profile):
+    if not _is_container(profile) and not profile.always_reaches:
+        noun = profile.noun
         return Alternative(
             key="interface-endpoints",
-            title="Interface endpoints for the AWS services the function calls",
+            title=f"Interface endpoints for the AWS services the {noun} calls",
             cost=f"{money(per_service)} a month per service ({azs(len(zones))} x {rate(hour)} an hour x "
             f"{HOURS_PER_MONTH} h) plus {rate(gb)} per GB{note}",
-            how="add an interface endpoint (private DNS on) for each AWS service the function's code calls",
+            how=f"add an interface endpoint (private DNS on) for each AWS service the {noun}'s code calls",
             monthly=None,
-            caveat="the function's own code decides which services it calls: count them before comparing",
+            caveat=f"the {noun}'s own code decides which services it calls: count them before comparing",
         )
     needed = profile.always_reaches
     missing = [service for service in needed if service not in present]
@@ -330,7 +334,12 @@ def _interface_endpoints(
         f"{HOURS_PER_MONTH} h, plus {rate(gb)} per GB{note}",
         how=f"add interface endpoints (private DNS on) for {', '.join(missing)} in the workload's subnets",
         monthly=total,
-        caveat="AWS only: the internet stays out of reach; tasks that read Secrets Manager or SSM need those too",
+        caveat="AWS only: the internet stays out of reach; "
+        + (
+            "tasks that read Secrets Manager or SSM need those too"
+            if _is_container(profile)
+            else f"every other AWS service the {profile.noun} calls needs its own"
+        ),
     )
 
 
@@ -345,12 +354,10 @@ def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress]
         steps.append("route ::/0 to an egress-only internet gateway")
     if _is_container(profile):
         steps.append("turn on the ECS account setting dualStackIPv6 so tasks get an IPv6 address")
+    elif profile.ipv6_setting:
+        steps.append(profile.ipv6_setting.format(name=name or f"<{profile.noun}>"))
     else:
-        target = name or "<function>"
-        steps.append(
-            f"set Ipv6AllowedForDualStack: aws lambda update-function-configuration --function-name {target}"
-            " --vpc-config Ipv6AllowedForDualStack=true,SubnetIds=...,SecurityGroupIds=..."
-        )
+        steps.append(f"give the {profile.noun} dual-stack subnets, where its service supports IPv6")
     return Alternative(
         key="ipv6-egress",
         title="IPv6 egress through an egress-only internet gateway",
@@ -384,14 +391,13 @@ def _public_subnets(network: VpcNetwork, nat: NatCost) -> Alternative:
     )
 
 
-def _leave_vpc(name: str | None) -> Alternative:
-    target = name or "<function>"
+def _leave_vpc(profile: Profile, how: str, name: str | None) -> Alternative:
+    noun = profile.noun
     return Alternative(
         key="leave-vpc",
-        title="Take the function out of the VPC",
-        cost="free: outside a VPC a function reaches the internet at no charge",
-        how="if it needs nothing inside the VPC (a database, a cache, a private API): aws lambda "
-        f"update-function-configuration --function-name {target} --vpc-config SubnetIds=[],SecurityGroupIds=[]",
+        title=f"Take the {noun} out of the VPC",
+        cost=f"free: outside a VPC a {noun} reaches the internet at no charge",
+        how=how.format(name=name or f"<{noun}>"),
         monthly=Decimal(0),
     )
 
@@ -444,8 +450,8 @@ def advise(
     routed = _routed_subnets(network)
     if routed:
         alternatives.append(_existing_routed(profile, routed))
-    if not _is_container(profile):
-        alternatives.append(_leave_vpc(name))
+    if not _is_container(profile) and profile.leave_vpc:
+        alternatives.append(_leave_vpc(profile, profile.leave_vpc, name))
     gateway = _gateway_endpoints(profile, present)
     if gateway is not None:
         alternatives.append(gateway)
@@ -461,9 +467,15 @@ def advise(
             "every container needs ECR (api, dkr), S3 for image layers and CloudWatch Logs; what its own code calls"
             " is not known and not counted"
         )
+    elif profile.always_reaches:
+        assumption = (
+            f"every {profile.noun} reaches {', '.join(profile.always_reaches)}; what its own code calls is not known"
+            " and not counted"
+        )
     else:
         assumption = (
-            "what the function's code calls is not known from its configuration: endpoints are priced per service"
+            f"what the {profile.noun}'s code calls is not known from its configuration: endpoints are priced"
+            " per service"
         )
     nat_gateways = tuple((gateway.id, gateway.zone) for gateway in network.nat_gateways)
     return NatAdvice(

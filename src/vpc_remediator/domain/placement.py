@@ -260,7 +260,8 @@ def _private_only(
     # Where the workload has a public IP setting (an ECS task), the plan says DISABLED: AWS refuses ENABLED there.
     after_ip = False if ip is not None else None
     if not before:
-        return PlacementDecision(Verdict.COMPLIANT, "no VPC configuration: Lambda's own network gives it the internet")
+        reason = f"no VPC configuration: the {profile.noun} runs on AWS's own network, which gives it the internet"
+        return PlacementDecision(Verdict.COMPLIANT, reason)
     if all(item.private_egress for item in before) and not ip:
         reason = "in private subnets with egress through " + _via(before)
         return PlacementDecision(Verdict.COMPLIANT, reason, before, before, ip, ip)

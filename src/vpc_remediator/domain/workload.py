@@ -63,6 +63,11 @@ class Profile:
     no_public_ip: str = "its network interface never gets a public IP"
     # What instances without a public IP in a public subnet lead to, where the public-on-launch rule applies.
     no_egress_effect: str = "its instances get no public IP and no egress"
+    # How a workload leaves its VPC where AWS's own network then gives it the internet for free (a Lambda function),
+    # "{name}" its name; None where it must stay in its VPC. The NAT advice offers it only where set.
+    leave_vpc: str | None = None
+    # How a workload turns on IPv6 egress in dual-stack subnets ("{name}" its name); None: the advice says it generally.
+    ipv6_setting: str | None = None
 
     def rule_for(self, platform: str | None) -> EgressRule:
         """The rule family for workloads of this kind that run on `platform`."""

@@ -1,4 +1,4 @@
-"""PlacementFunction: ECS, Batch and Lambda workloads land in subnets that give them egress without a NAT gateway."""
+"""PlacementFunction: every registered workload kind lands in subnets that give it egress without a NAT gateway."""
 
 from __future__ import annotations
 

@@ -7,13 +7,16 @@ The order is the sweep's phase order.
 from __future__ import annotations
 
 from vpc_remediator.workloads import (
+    apprunner_vpc_connector,
     autoscaling_group,
     batch_compute_environment,
     batch_job_definition,
+    codebuild_project,
     ec2_instance,
     ecs_service,
     ecs_task,
     ecs_task_set,
+    eks_fargate_profile,
     eks_nodegroup,
     lambda_function,
 )
@@ -29,6 +32,9 @@ KINDS: tuple[WorkloadKind, ...] = (
     autoscaling_group.KIND,
     ec2_instance.KIND,
     eks_nodegroup.KIND,
+    eks_fargate_profile.KIND,
+    codebuild_project.KIND,
+    apprunner_vpc_connector.KIND,
 )
 
 

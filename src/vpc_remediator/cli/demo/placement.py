@@ -1,4 +1,4 @@
-"""Demo act: ECS, Batch and Lambda workloads land in the wrong subnets; the remediator places them."""
+"""Demo act: ECS, Batch, Lambda and CodeBuild workloads land in the wrong subnets; the remediator places them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from vpc_remediator.devkit.scenarios.placement import (
     awsvpc,
     build_inspection_vpc,
     build_topology,
+    codebuild_project,
     compute_environment,
     ecs_network,
     ecs_service,
@@ -61,6 +62,7 @@ def placement_act(context: DemoContext) -> None:
     _batch_acts(context, batch, iam, topo)
     _lambda_acts(context, lam, iam, topo)
     _machines_act(context, ec2, topo)
+    _codebuild_act(context, topo)
 
 
 def _inspection_act(context: DemoContext, ec2: Any, ecs: Any) -> None:
@@ -144,6 +146,14 @@ def _machines_act(context: DemoContext, ec2: Any, topo: Topology) -> None:
 def _group_subnets(autoscaling: Any, name: str) -> str:
     (group,) = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
     return str(group["VPCZoneIdentifier"]).replace(",", ", ")
+
+
+def _codebuild_act(context: DemoContext, topo: Topology) -> None:
+    title("codebuild-project: builds in public subnets (a build never gets a public IP: no internet) (dry run)")
+    created = codebuild_project(context.client("codebuild"), "site-build", topo.vpc_id, topo.public, (topo.web_sg,))
+    # moto has no UpdateProject, so this act shows the move to private subnets with NAT (the tests make the call).
+    with context.dry_run():
+        context.send("CloudTrail: CreateProject", load_sample("codebuild/CreateProject", **created))
 
 
 def _revisions(batch: Any, name: str) -> str:

@@ -303,3 +303,23 @@ def cloudtrail_casing(value: Any) -> Any:
     if isinstance(value, list):
         return [cloudtrail_casing(item) for item in value]
     return value
+
+
+def codebuild_project(
+    codebuild: Any, name: str, vpc_id: str, subnets: tuple[str, ...], groups: tuple[str, ...]
+) -> dict[str, Any]:
+    """A CodeBuild project whose builds run in a VPC; returns the CreateProject event's request and response."""
+    request = {
+        "name": name,
+        "source": {"type": "S3", "location": f"sources/{name}.zip"},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "environment": {
+            "type": "LINUX_CONTAINER",
+            "image": "aws/codebuild/standard:7.0",
+            "computeType": "BUILD_GENERAL1_SMALL",
+        },
+        "serviceRole": "arn:aws:iam::123456789012:role/codebuild",
+        "vpcConfig": {"vpcId": vpc_id, "subnets": list(subnets), "securityGroupIds": list(groups)},
+    }
+    created = codebuild.create_project(**request)["project"]
+    return {"request": request, "responseElements": {"project": jsonable(created)}}
