@@ -194,7 +194,7 @@ def cloudtrail_rules() -> dict[str, dict[str, Any]]:
 
 
 def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
-    assert len(cloudtrail_rules()) == 10
+    assert len(cloudtrail_rules()) == 13
     assert TAKES_FAILED_CALLS in cloudtrail_rules()
 
 
