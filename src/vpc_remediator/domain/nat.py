@@ -250,15 +250,16 @@ def _why(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress],
             " a NAT gateway"
         )
     classes = sorted({item.egress.value for item in subnets})
+    noun = profile.noun
     if classes == [EgressClass.PUBLIC.value]:
         return (
-            "the function is in public subnets, but a Lambda network interface never gets a public IP: the internet"
-            " gateway gives it no internet, only a NAT gateway would"
+            f"the {noun} is in public subnets, but {profile.no_public_ip}: the internet gateway gives it no internet,"
+            " only a NAT gateway would"
         )
     if classes == [EgressClass.ISOLATED.value]:
-        return "the function's subnets have no route to the internet; only a NAT gateway would give it one"
+        return f"the {noun}'s subnets have no route to the internet; only a NAT gateway would give it one"
     return (
-        "the function's subnets are public (no public IP for Lambda) or isolated; only a NAT gateway would give it"
+        f"the {noun}'s subnets are public (it gets no public IP there) or isolated; only a NAT gateway would give it"
         " the internet"
     )
 
@@ -311,12 +312,12 @@ def _interface_endpoints(
     if not _is_container(profile):
         return Alternative(
             key="interface-endpoints",
-            title="Interface endpoints for the AWS services the function calls",
+            title=f"Interface endpoints for the AWS services the {profile.noun} calls",
             cost=f"{money(per_service)} a month per service ({azs(len(zones))} x {rate(hour)} an hour x "
             f"{HOURS_PER_MONTH} h) plus {rate(gb)} per GB{note}",
-            how="add an interface endpoint (private DNS on) for each AWS service the function's code calls",
+            how=f"add an interface endpoint (private DNS on) for each AWS service the {profile.noun}'s code calls",
             monthly=None,
-            caveat="the function's own code decides which services it calls: count them before comparing",
+            caveat=f"the {profile.noun}'s own code decides which services it calls: count them before comparing",
         )
     needed = profile.always_reaches
     missing = [service for service in needed if service not in present]
@@ -334,7 +335,9 @@ def _interface_endpoints(
     )
 
 
-def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress], name: str | None) -> Alternative:
+def _ipv6(
+    profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress], name: str | None
+) -> Alternative | None:
     pool = list(subnets) or [egress for subnet in network.subnets if (egress := network.egress(subnet.id))]
     dual_stack = bool(pool) and all(item.subnet.has_ipv6 for item in pool)
     eigw = any(item.ipv6_egress == "egress-only internet gateway" for item in pool)
@@ -345,12 +348,11 @@ def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress]
         steps.append("route ::/0 to an egress-only internet gateway")
     if _is_container(profile):
         steps.append("turn on the ECS account setting dualStackIPv6 so tasks get an IPv6 address")
+    elif profile.ipv6_setting is not None:
+        steps.append(profile.ipv6_setting.format(name=name or f"<{profile.noun}>"))
     else:
-        target = name or "<function>"
-        steps.append(
-            f"set Ipv6AllowedForDualStack: aws lambda update-function-configuration --function-name {target}"
-            " --vpc-config Ipv6AllowedForDualStack=true,SubnetIds=...,SecurityGroupIds=..."
-        )
+        # No setting known to give this kind's network interfaces IPv6 egress: no such alternative.
+        return None
     return Alternative(
         key="ipv6-egress",
         title="IPv6 egress through an egress-only internet gateway",
@@ -384,14 +386,16 @@ def _public_subnets(network: VpcNetwork, nat: NatCost) -> Alternative:
     )
 
 
-def _leave_vpc(name: str | None) -> Alternative:
-    target = name or "<function>"
+def _leave_vpc(profile: Profile, name: str | None) -> Alternative | None:
+    if profile.leave_vpc is None:
+        return None
+    noun = profile.noun
     return Alternative(
         key="leave-vpc",
-        title="Take the function out of the VPC",
-        cost="free: outside a VPC a function reaches the internet at no charge",
-        how="if it needs nothing inside the VPC (a database, a cache, a private API): aws lambda "
-        f"update-function-configuration --function-name {target} --vpc-config SubnetIds=[],SecurityGroupIds=[]",
+        title=f"Take the {noun} out of the VPC",
+        cost=f"free: outside a VPC a {noun} reaches the internet at no charge",
+        how="if it needs nothing inside the VPC (a database, a cache, a private API): "
+        + profile.leave_vpc.format(name=name or f"<{noun}>"),
         monthly=Decimal(0),
     )
 
@@ -444,18 +448,15 @@ def advise(
     routed = _routed_subnets(network)
     if routed:
         alternatives.append(_existing_routed(profile, routed))
-    if not _is_container(profile):
-        alternatives.append(_leave_vpc(name))
+    leave = None if _is_container(profile) else _leave_vpc(profile, name)
     gateway = _gateway_endpoints(profile, present)
-    if gateway is not None:
-        alternatives.append(gateway)
+    alternatives += [item for item in (leave, gateway) if item is not None]
     # Only what can own a public IP may use public subnets (never an awsvpc task on EC2 capacity).
     if _is_container(profile) and rule is not EgressRule.PRIVATE_ONLY:
         alternatives.append(_public_subnets(network, cost))
     interface = _interface_endpoints(profile, present, used_zones, region)
-    if interface is not None:
-        alternatives.append(interface)
-    alternatives.append(_ipv6(profile, network, subnets, name))
+    ipv6 = _ipv6(profile, network, subnets, name)
+    alternatives += [item for item in (interface, ipv6) if item is not None]
     if _is_container(profile):
         assumption = (
             "every container needs ECR (api, dkr), S3 for image layers and CloudWatch Logs; what its own code calls"
@@ -463,7 +464,8 @@ def advise(
         )
     else:
         assumption = (
-            "what the function's code calls is not known from its configuration: endpoints are priced per service"
+            f"what the {profile.noun}'s code calls is not known from its configuration: endpoints are priced per"
+            " service"
         )
     nat_gateways = tuple((gateway.id, gateway.zone) for gateway in network.nat_gateways)
     return NatAdvice(

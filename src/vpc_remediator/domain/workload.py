@@ -39,6 +39,8 @@ class TemplateProperty:
     subnets_key: str | None = None
     security_groups_key: str | None = None
     public_ip_key: str | None = None
+    # Where the subnet's availability zone goes (a Glue connection's AvailabilityZone).
+    zone_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,12 @@ class Profile:
     platform_rules: tuple[tuple[str, EgressRule], ...] = ()
     # Why its workloads never own a public IP, where the private-only rule applies to them.
     no_public_ip: str = "its network interface never gets a public IP"
+    # It takes exactly one subnet (a notebook instance, a Glue connection): a move picks one, in its zone if possible.
+    single_subnet: bool = False
+    # How a workload of a private-only kind leaves its VPC ("{name}": its name), or None where it cannot (NAT advice).
+    leave_vpc: str | None = None
+    # The setting that lets a private-only kind's workloads use IPv6 egress ("{name}": its name); None: none known.
+    ipv6_setting: str | None = None
 
     def rule_for(self, platform: str | None) -> EgressRule:
         """The rule family for workloads of this kind that run on `platform`."""
@@ -96,6 +104,9 @@ class Workload:
     launch_template_public_ip: bool | None = None
     # Outbound IPv6 allowed in dual-stack subnets (a Lambda function's VpcConfig.Ipv6AllowedForDualStack).
     ipv6_outbound: bool = False
+    # Why it needs no egress from its subnets (a SageMaker notebook with DirectInternetAccess, a job in network
+    # isolation): compliant whatever they are.
+    egress_not_needed: str | None = None
 
     @property
     def rule(self) -> EgressRule:

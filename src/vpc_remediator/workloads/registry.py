@@ -12,7 +12,10 @@ from vpc_remediator.workloads import (
     ecs_service,
     ecs_task,
     ecs_task_set,
+    glue_connection,
     lambda_function,
+    sagemaker_job,
+    sagemaker_notebook,
 )
 from vpc_remediator.workloads.kind import CloudTrailCall, WorkloadKind
 
@@ -23,6 +26,9 @@ KINDS: tuple[WorkloadKind, ...] = (
     batch_compute_environment.KIND,
     batch_job_definition.KIND,
     lambda_function.KIND,
+    sagemaker_notebook.KIND,
+    sagemaker_job.KIND,
+    glue_connection.KIND,
 )
 
 
