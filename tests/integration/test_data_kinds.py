@@ -277,6 +277,23 @@ def test_a_glue_connection_in_a_public_subnet_moves_to_a_private_one_in_its_zone
     )
 
 
+def test_a_glue_connection_whose_zone_has_no_private_subnet_moves_to_another_zone_and_names_it(
+    topo: Topology,
+) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    # A public subnet in a third zone, where the VPC has no private subnet.
+    subnet = ec2.create_subnet(VpcId=topo.vpc_id, CidrBlock="10.20.40.0/24", AvailabilityZone=f"{REGION}c")["Subnet"]
+    public_table = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [topo.public[0]]}])
+    table_id = public_table["RouteTables"][0]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet["SubnetId"])
+    before = glue_connection(subnet["SubnetId"], f"{REGION}c", topo.web_sg)
+    client, _ = stubbed_glue([("get_connection", {"Connection": before}, GET), ("get_tags", {"Tags": {}}, TAGS)])
+    report = handle(glue_event(topo), Settings(stack_name="vpc-remediator", dry_run=True), glue=client)
+    assert report.outcome.value == "would-remediate", report.reason
+    physical = report.actions[0].params["PhysicalConnectionRequirements"]
+    assert physical["SubnetId"] in topo.private and physical["AvailabilityZone"] == zone_of(physical["SubnetId"])
+
+
 def test_a_glue_connection_keeping_its_own_password_is_reported_never_updated(topo: Topology) -> None:
     zone = zone_of(topo.public[0])
     before = glue_connection(topo.public[0], zone, topo.web_sg, USERNAME="etl")
