@@ -286,12 +286,36 @@ def test_a_glue_connection_whose_zone_has_no_private_subnet_moves_to_another_zon
     public_table = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [topo.public[0]]}])
     table_id = public_table["RouteTables"][0]["RouteTableId"]
     ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet["SubnetId"])
-    before = glue_connection(subnet["SubnetId"], f"{REGION}c", topo.web_sg)
-    client, _ = stubbed_glue([("get_connection", {"Connection": before}, GET), ("get_tags", {"Tags": {}}, TAGS)])
-    report = handle(glue_event(topo), Settings(stack_name="vpc-remediator", dry_run=True), glue=client)
-    assert report.outcome.value == "would-remediate", report.reason
-    physical = report.actions[0].params["PhysicalConnectionRequirements"]
-    assert physical["SubnetId"] in topo.private and physical["AvailabilityZone"] == zone_of(physical["SubnetId"])
+    # A NETWORK connection, which GetConnection describes without ConnectionProperties.
+    before = {**glue_connection(subnet["SubnetId"], f"{REGION}c", topo.web_sg), "ConnectionType": "NETWORK"}
+    del before["ConnectionProperties"]
+    target = {
+        "SubnetId": topo.private[0],
+        "SecurityGroupIdList": [topo.web_sg],
+        "AvailabilityZone": zone_of(topo.private[0]),
+    }
+    update = {
+        "Name": "orders-db",
+        "Description": "the orders database",
+        "ConnectionType": "NETWORK",
+        "MatchCriteria": ["orders"],
+        "PhysicalConnectionRequirements": target,
+        "ConnectionProperties": {},
+    }
+    after = {**before, "PhysicalConnectionRequirements": target}
+    client, stubber = stubbed_glue(
+        [
+            ("get_connection", {"Connection": before}, GET),
+            ("get_tags", {"Tags": {}}, TAGS),
+            ("update_connection", {}, {"Name": "orders-db", "ConnectionInput": update}),
+            ("get_connection", {"Connection": after}, GET),
+            ("get_tags", {"Tags": {}}, TAGS),
+        ]
+    )
+    report = handle(glue_event(topo), glue=client)
+    stubber.assert_no_pending_responses()
+    assert report.outcome.value == "remediated", report.reason
+    assert report.actions[0].params["PhysicalConnectionRequirements"] == target
 
 
 def test_a_glue_connection_keeping_its_own_password_is_reported_never_updated(topo: Topology) -> None:

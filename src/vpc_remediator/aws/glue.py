@@ -146,6 +146,8 @@ class GlueConnectionAdapter:
         action = self.plan(workload, plan)
         update = connection_input(workload.raw, self._input_members)
         update["PhysicalConnectionRequirements"] = action.params["PhysicalConnectionRequirements"]
+        # UpdateConnection requires ConnectionProperties, which a NETWORK connection may come back without.
+        update.setdefault("ConnectionProperties", {})
         with translated(action.api):
             self._glue.update_connection(Name=workload.name, ConnectionInput=update)  # type: ignore[arg-type]
         return action, workload.arn
