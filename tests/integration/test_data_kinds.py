@@ -182,6 +182,27 @@ def test_a_processing_job_keeps_its_network_config_in_the_correction(topo: Topol
     assert corrected["NetworkConfig"]["VpcConfig"]["Subnets"][0] in topo.private
 
 
+@pytest.mark.parametrize(
+    ("sample", "operation", "message"),
+    [
+        # As AWS answers for a job that does not exist (yet), and for a notebook instance.
+        ("sagemaker/CreateTrainingJob", "describe_training_job", "Requested resource not found."),
+        ("sagemaker/CreateProcessingJob", "describe_processing_job", "Requested resource not found."),
+        ("sagemaker/CreateNotebookInstance", "describe_notebook_instance", "RecordNotFound"),
+    ],
+)
+def test_a_sagemaker_workload_not_found_is_skipped_for_the_sweep_not_retried(
+    topo: Topology, sample: str, operation: str, message: str
+) -> None:
+    sagemaker = boto3.client("sagemaker", region_name=REGION)
+    stubber = Stubber(sagemaker)
+    for _ in range(2):
+        stubber.add_client_error(operation, "ValidationException", message, 400)
+    stubber.activate()
+    report = handle(load_sample(sample), sagemaker=sagemaker)
+    assert report.outcome.value == "skipped" and "the sweep will check it" in report.reason
+
+
 # Glue connections (Stubber: AWS's shapes) -------------------------------------------------------------------------
 
 WHEN = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

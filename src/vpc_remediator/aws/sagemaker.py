@@ -5,7 +5,8 @@ call of the replacement, and the use case reports it without making it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -29,10 +30,27 @@ PROCESSING = "processing-job"
 RUNNING = "InProgress"
 
 
+# SageMaker says a resource does not exist with a ValidationException: "RecordNotFound" (a notebook instance),
+# "Requested resource not found." or "Could not find ..." (a job).
+_NOT_FOUND_MESSAGES = ("RecordNotFound", "resource not found", "Could not find")
+
+
 def _not_found(exc: ClientError) -> bool:
-    # SageMaker says a notebook instance does not exist with ValidationException "RecordNotFound".
     message = str(exc.response.get("Error", {}).get("Message", ""))
-    return error_code(exc) == "ValidationException" and "RecordNotFound" in message
+    return error_code(exc) == "ValidationException" and any(text in message for text in _NOT_FOUND_MESSAGES)
+
+
+@contextmanager
+def describing(api: str, what: str) -> Iterator[None]:
+    """One SageMaker describe call: not found becomes ResourceNotFoundError (retried briefly, then skipped for the
+    sweep), anything else as every adapter translates it."""
+    with translated(api):
+        try:
+            yield
+        except ClientError as exc:
+            if _not_found(exc):
+                raise ResourceNotFoundError(f"{api}: {what} not found") from exc
+            raise
 
 
 def _tags(client: SageMakerClient, arn: str) -> dict[str, str]:
@@ -62,15 +80,10 @@ class SageMakerNotebookAdapter:
 
     def describe(self, name: str) -> dict[str, Any]:
         """DescribeNotebookInstance's answer."""
-        with translated("sagemaker:DescribeNotebookInstance"):
-            try:
-                described = dict(self._sagemaker.describe_notebook_instance(NotebookInstanceName=name))
-            except ClientError as exc:
-                if _not_found(exc):
-                    raise ResourceNotFoundError(f"SageMaker notebook instance {name} not found") from exc
-                raise
-        described.pop("ResponseMetadata", None)
-        return described
+        with describing("sagemaker:DescribeNotebookInstance", f"notebook instance {name}"):
+            found = dict(self._sagemaker.describe_notebook_instance(NotebookInstanceName=name))
+        found.pop("ResponseMetadata", None)
+        return found
 
     def reload(self, workload: Workload, arn: str) -> Workload:
         """Describe it again."""
@@ -149,10 +162,10 @@ class SageMakerJobAdapter:
     def describe(self, job_type: str, name: str) -> dict[str, Any]:
         """DescribeTrainingJob's or DescribeProcessingJob's answer."""
         if job_type == TRAINING:
-            with translated("sagemaker:DescribeTrainingJob"):
+            with describing("sagemaker:DescribeTrainingJob", f"training job {name}"):
                 found: dict[str, Any] = dict(self._sagemaker.describe_training_job(TrainingJobName=name))
         else:
-            with translated("sagemaker:DescribeProcessingJob"):
+            with describing("sagemaker:DescribeProcessingJob", f"processing job {name}"):
                 found = dict(self._sagemaker.describe_processing_job(ProcessingJobName=name))
         found.pop("ResponseMetadata", None)
         return found
