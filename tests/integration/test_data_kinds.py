@@ -339,9 +339,16 @@ def test_a_glue_connection_whose_zone_has_no_private_subnet_moves_to_another_zon
     assert report.actions[0].params["PhysicalConnectionRequirements"] == target
 
 
-def test_a_glue_connection_keeping_its_own_password_is_reported_never_updated(topo: Topology) -> None:
+@pytest.mark.parametrize(
+    "properties",
+    [{"USERNAME": "etl"}, {"ENCRYPTED_PASSWORD": "AQICAHh...", "SECRET_ID": "orders-db-credentials"}],
+    ids=["password-hidden", "password-returned-encrypted"],
+)
+def test_a_glue_connection_keeping_its_own_password_is_reported_never_updated(
+    topo: Topology, properties: dict[str, str]
+) -> None:
     zone = zone_of(topo.public[0])
-    before = glue_connection(topo.public[0], zone, topo.web_sg, USERNAME="etl")
+    before = glue_connection(topo.public[0], zone, topo.web_sg, **properties)
     # No UpdateConnection is stubbed: a call would fail the test.
     client, stubber = stubbed_glue([("get_connection", {"Connection": before}, GET), ("get_tags", {"Tags": {}}, TAGS)])
     report = handle(glue_event(topo), glue=client)

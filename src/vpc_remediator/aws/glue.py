@@ -48,7 +48,9 @@ def _not_in_place_reason(connection: Mapping[str, Any]) -> str | None:
     if authentication.get("OAuth2Properties"):
         return "its OAuth2 credentials are not returned by GetConnection, so an update could lose them: update it with"
     secret = properties.get("SECRET_ID") or authentication.get("SecretArn")
-    if secret or not properties.get("USERNAME"):
+    # A password Glue did return (encrypted or not) would be sent back as a property: never done either.
+    shown = {"PASSWORD", "ENCRYPTED_PASSWORD"} & set(properties)
+    if not shown and (secret or not properties.get("USERNAME")):
         return None
     return (
         "its password is kept in the connection itself, which the remediator never reads (an UpdateConnection "
