@@ -200,7 +200,7 @@ def test_the_member_templates_deploy_into_every_account_of_the_unit(organization
         for region in REGIONS:
             events = session.client("events", region_name=region)
             found = events.list_rules()["Rules"]
-            assert len(found) == 13 and {rule["State"] for rule in found} == {"ENABLED"}
+            assert len(found) == 15 and {rule["State"] for rule in found} == {"ENABLED"}
             for rule in found:
                 assert json.loads(rule["EventPattern"])["account"] == [account]
                 (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]

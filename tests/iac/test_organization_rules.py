@@ -133,7 +133,7 @@ def test_every_cloudtrail_rule_has_one_member_rule_and_one_hub_rule() -> None:
         for rule in eventbridge_rules(TEMPLATE)
         if "AWS API Call via CloudTrail" in rule.pattern.get("detail-type", [])
     }
-    assert len(single) == 13
+    assert len(single) == 15
     assert set(rules_of(MEMBER_RULES)) == single
     assert set(rules_of(HUB_RULES)) == single
 

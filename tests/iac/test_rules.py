@@ -103,6 +103,19 @@ EXPECTED_ROUTES: dict[str, str | tuple[str, ...] | None] = {
     "apprunner/CreateVpcConnector.json": "PlacementFunction",
     "apprunner/CreateVpcConnector_own_role.json": None,
     "apprunner/CreateVpcConnector_failed.json": None,
+    # SageMaker notebooks and jobs in a VPC, Glue connections with a subnet.
+    "sagemaker/CreateNotebookInstance.json": "PlacementFunction",
+    "sagemaker/CreateNotebookInstance_no_vpc.json": None,
+    "sagemaker/CreateNotebookInstance_failed.json": None,
+    "sagemaker/CreateNotebookInstance_own_role.json": None,
+    "sagemaker/CreateTrainingJob.json": "PlacementFunction",
+    "sagemaker/CreateTrainingJob_no_vpc.json": None,
+    "sagemaker/CreateProcessingJob.json": "PlacementFunction",
+    "glue/CreateConnection.json": "PlacementFunction",
+    "glue/CreateConnection_no_subnet.json": None,
+    "glue/CreateConnection_failed.json": None,
+    "glue/UpdateConnection.json": "PlacementFunction",
+    "glue/UpdateConnection_own_role.json": None,
 }
 
 
@@ -194,7 +207,7 @@ def cloudtrail_rules() -> dict[str, dict[str, Any]]:
 
 
 def test_the_template_has_the_cloudtrail_rules_the_checks_below_cover() -> None:
-    assert len(cloudtrail_rules()) == 13
+    assert len(cloudtrail_rules()) == 15
     assert TAKES_FAILED_CALLS in cloudtrail_rules()
 
 

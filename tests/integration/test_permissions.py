@@ -20,6 +20,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from tests.integration import test_data_kinds as data_kinds
 from tests.integration import test_platform_corpus as corpus
 from tests.integration.conftest import regions
 from tests.support.nat_gateway import created_nat, event_for
@@ -52,7 +53,7 @@ from vpc_remediator.devkit.scenarios.placement import (
 from vpc_remediator.domain.errors import AwsCallError
 from vpc_remediator.handlers import _runtime
 from vpc_remediator.handlers._runtime import report_queue
-from vpc_remediator.remediation.entry import Home, on_placement_event
+from vpc_remediator.remediation.entry import Home, on_placement_event, on_sweep_event
 from vpc_remediator.settings import Settings, get_settings
 
 TEMPLATE = load_template(Path(__file__).resolve().parents[2] / "template.yaml")
@@ -146,9 +147,15 @@ def granted_actions(function: str) -> set[str]:
     return actions
 
 
+# Called, and needing no grant (the Service Authorization Reference): each one line why.
+NEEDS_NO_GRANT = {
+    "sts:GetCallerIdentity": "needs no permission, and a Deny cannot stop it: a Glue connection ARN needs the account",
+}
+
+
 def assert_calls_match_grants(function: str, called: set[str]) -> None:
     """Every call granted, every grant called (or listed in NOT_CALLED_BY_THE_CODE, and then really not called)."""
-    actions = {IAM_ACTION.get(call, call) for call in called}
+    actions = {IAM_ACTION.get(call, call) for call in called} - set(NEEDS_NO_GRANT)
     granted = granted_actions(function)
     assert not actions - granted, f"{function} calls {sorted(actions - granted)}, which template.yaml does not grant"
     exceptions = NOT_CALLED_BY_THE_CODE[function]
@@ -356,6 +363,11 @@ def placement_events(client: dict[str, Any]) -> list[dict[str, Any]]:
         load_sample("ec2/RunInstances", responseElements={"instancesSet": {"items": [{"instanceId": instance}]}}),
         # A Fargate profile in isolated subnets: reported with its replacement (CodeBuild and App Runner: the corpus).
         load_sample("eks/CreateFargateProfile", **fargate_profile(client["eks"], "web", topo.isolated)),
+        # SageMaker: a notebook instance, a training job and a processing job in public subnets (reported, never
+        # changed). Glue connections are moved through a stubbed client (moto has no UpdateConnection).
+        data_kinds.notebook("research", topo.public[0], groups),
+        data_kinds.training_job("churn", topo.public, groups),
+        data_kinds.processing_job("features", topo.public, groups),
     ]
 
 
@@ -418,6 +430,32 @@ def corpus_case(name: str, client: dict[str, Any], counter: Any) -> list[str]:
     return [report.outcome.value for report in reports]
 
 
+def glue_case(client: dict[str, Any], counter: Any) -> list[str]:
+    """A Glue connection moved through PlacementFunction's entry point, its stubbed calls counted too."""
+    topo = build_topology(client["ec2"])
+    glue, stubber, _, _ = data_kinds.glue_move(topo)
+    glue.meta.events.register("before-parameter-build", counter)
+    settings = Settings(stack_name="vpc-remediator", ledger_table="ledger")
+    reports = on_placement_event(data_kinds.glue_event(topo), regions(settings, glue=glue), home=Home(ACCOUNT))
+    stubber.assert_no_pending_responses()
+    return [report.outcome.value for report in reports]
+
+
+def stubbed_sweep(client: dict[str, Any], counter: Any) -> list[tuple[str, str]]:
+    """A sweep of running SageMaker jobs and a Glue connection to move (shapes moto cannot hold), calls counted."""
+    topo = build_topology(client["ec2"])
+    sagemaker, stubber = data_kinds.stubbed_sagemaker_for_a_sweep(topo)
+    glue, glue_stubber, _, _ = data_kinds.glue_move(topo, first="get_connections")
+    for stubbed in (sagemaker, glue):
+        stubbed.meta.events.register("before-parameter-build", counter)
+    settings = Settings(stack_name="vpc-remediator", ledger_table="ledger", manage_default_vpc=False)
+    scheduled = load_sample("events/Scheduled_sweep")
+    swept = on_sweep_event(scheduled, regions(settings, sagemaker=sagemaker, glue=glue), lambda: False, Home(ACCOUNT))
+    stubber.assert_no_pending_responses()
+    glue_stubber.assert_no_pending_responses()
+    return [(report.kind, report.outcome.value) for report in swept.reports[1:]]
+
+
 def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environment: dict[str, Any]) -> None:
     from vpc_remediator.handlers.placement import lambda_handler  # noqa: PLC0415  (after the environment is set)
 
@@ -439,6 +477,7 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         # CodeBuild's UpdateProject and App Runner: shapes moto cannot hold.
         outcomes += corpus_case("codebuild_public", lambda_environment, counter)
         outcomes += corpus_case("apprunner_connector_public", lambda_environment, counter)
+        outcomes += glue_case(lambda_environment, counter)
     # The compute environment's change is made but reads back unchanged: moto ignores computeResources (DESIGN notes).
     assert outcomes == [
         "skipped",
@@ -453,11 +492,15 @@ def test_the_placement_function_calls_exactly_what_it_is_granted(lambda_environm
         "compliant",
         "skipped",
         "skipped",
+        "skipped",
+        "skipped",
+        "skipped",
         "remediated",
         "compliant",
         "skipped",
         "remediated",
         "skipped",
+        "remediated",
     ]
     assert {
         "ec2:GetManagedPrefixListEntries",
@@ -543,6 +586,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
         with pytest.raises(AwsCallError, match="Could not connect"):
             lambda_handler(redelivered(scheduled, "fourth"), close)
         handed_over = lambda_handler(redelivered(scheduled, "fourth"), close)
+        data_outcomes = stubbed_sweep(client, counter)
     outcomes = [[(report["kind"], report["outcome"]) for report in run[1:]] for run in (rebuilt, placed, rerouted)]
     assert outcomes[0] == [("default-vpc", "remediated")]
     assert ("ecs-service", "remediated") in outcomes[1] and ("default-vpc", "remediated") in outcomes[1]
@@ -553,6 +597,7 @@ def test_the_sweep_calls_exactly_what_it_is_granted(lambda_environment: dict[str
     assert ("ec2-instance", "skipped") in outcomes[1]
     assert ("eks-fargate-profile", "skipped") in outcomes[1]
     connectors.assert_no_pending_responses()
+    assert ("sagemaker-notebook", "skipped") in outcomes[1] and ("glue-connection", "remediated") in data_outcomes
     assert {"lambda:Invoke", "ec2:CreateDefaultVpc", "ec2:ReplaceRoute", "dynamodb:DeleteItem"} <= set(counter.calls)
     assert_calls_match_grants("SweepFunction", set(counter.calls))
 

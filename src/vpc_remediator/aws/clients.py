@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ecs import ECSClient
     from mypy_boto3_eks import EKSClient
+    from mypy_boto3_glue import GlueClient
     from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_sagemaker import SageMakerClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
 
@@ -119,6 +121,14 @@ class ClientFactory:
     def apprunner(self) -> AppRunnerClient:
         """An AWS App Runner client."""
         return cast("AppRunnerClient", self._client("apprunner"))
+
+    def sagemaker(self) -> SageMakerClient:
+        """A SageMaker client."""
+        return cast("SageMakerClient", self._client("sagemaker"))
+
+    def glue(self) -> GlueClient:
+        """An AWS Glue client."""
+        return cast("GlueClient", self._client("glue"))
 
     def dynamodb(self) -> DynamoDBClient:
         """A DynamoDB client."""

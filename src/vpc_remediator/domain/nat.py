@@ -343,7 +343,9 @@ def _interface_endpoints(
     )
 
 
-def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress], name: str | None) -> Alternative:
+def _ipv6(
+    profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress], name: str | None
+) -> Alternative | None:
     pool = list(subnets) or [egress for subnet in network.subnets if (egress := network.egress(subnet.id))]
     dual_stack = bool(pool) and all(item.subnet.has_ipv6 for item in pool)
     eigw = any(item.ipv6_egress == "egress-only internet gateway" for item in pool)
@@ -354,10 +356,11 @@ def _ipv6(profile: Profile, network: VpcNetwork, subnets: Sequence[SubnetEgress]
         steps.append("route ::/0 to an egress-only internet gateway")
     if _is_container(profile):
         steps.append("turn on the ECS account setting dualStackIPv6 so tasks get an IPv6 address")
-    elif profile.ipv6_setting:
+    elif profile.ipv6_setting is not None:
         steps.append(profile.ipv6_setting.format(name=name or f"<{profile.noun}>"))
     else:
-        steps.append(f"give the {profile.noun} dual-stack subnets, where its service supports IPv6")
+        # No setting known to give this kind's network interfaces IPv6 egress: no such alternative.
+        return None
     return Alternative(
         key="ipv6-egress",
         title="IPv6 egress through an egress-only internet gateway",
@@ -391,13 +394,16 @@ def _public_subnets(network: VpcNetwork, nat: NatCost) -> Alternative:
     )
 
 
-def _leave_vpc(profile: Profile, how: str, name: str | None) -> Alternative:
+def _leave_vpc(profile: Profile, name: str | None) -> Alternative | None:
+    if profile.leave_vpc is None:
+        return None
     noun = profile.noun
     return Alternative(
         key="leave-vpc",
         title=f"Take the {noun} out of the VPC",
         cost=f"free: outside a VPC a {noun} reaches the internet at no charge",
-        how=how.format(name=name or f"<{noun}>"),
+        how="if it needs nothing inside the VPC (a database, a cache, a private API): "
+        + profile.leave_vpc.format(name=name or f"<{noun}>"),
         monthly=Decimal(0),
     )
 
@@ -450,18 +456,15 @@ def advise(
     routed = _routed_subnets(network)
     if routed:
         alternatives.append(_existing_routed(profile, routed))
-    if not _is_container(profile) and profile.leave_vpc:
-        alternatives.append(_leave_vpc(profile, profile.leave_vpc, name))
+    leave = None if _is_container(profile) else _leave_vpc(profile, name)
     gateway = _gateway_endpoints(profile, present)
-    if gateway is not None:
-        alternatives.append(gateway)
+    alternatives += [item for item in (leave, gateway) if item is not None]
     # Only what can own a public IP may use public subnets (never an awsvpc task on EC2 capacity).
     if _is_container(profile) and rule is not EgressRule.PRIVATE_ONLY:
         alternatives.append(_public_subnets(network, cost))
     interface = _interface_endpoints(profile, present, used_zones, region)
-    if interface is not None:
-        alternatives.append(interface)
-    alternatives.append(_ipv6(profile, network, subnets, name))
+    ipv6 = _ipv6(profile, network, subnets, name)
+    alternatives += [item for item in (interface, ipv6) if item is not None]
     if _is_container(profile):
         assumption = (
             "every container needs ECR (api, dkr), S3 for image layers and CloudWatch Logs; what its own code calls"

@@ -37,6 +37,8 @@ class NetworkPlan:
     subnet_ids: tuple[str, ...]
     security_group_ids: tuple[str, ...]
     assign_public_ip: bool | None
+    # Each subnet's availability zone, where the rule chose them (a Glue connection names its subnet's zone).
+    zones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ def decide_placement(workload: Workload, network: VpcNetwork | None) -> Placemen
     before, missing = _egress_list(workload, network)
     if missing:
         return PlacementDecision(Verdict.NOT_APPLICABLE, f"subnets not found: {', '.join(missing)}", before, before)
+    if workload.egress_not_needed:
+        return PlacementDecision(Verdict.COMPLIANT, workload.egress_not_needed, before, before)
     # A task with no subnets has no network of its own; a function with none runs outside any VPC.
     if not before and (rule is not EgressRule.PRIVATE_ONLY or workload.network_mode is not None):
         return PlacementDecision(Verdict.NOT_APPLICABLE, "no subnets: it has no network configuration of its own")
@@ -260,7 +264,9 @@ def _private_only(
     # Where the workload has a public IP setting (an ECS task), the plan says DISABLED: AWS refuses ENABLED there.
     after_ip = False if ip is not None else None
     if not before:
-        reason = f"no VPC configuration: the {profile.noun} runs on AWS's own network, which gives it the internet"
+        reason = (
+            f"no VPC configuration: the {profile.noun} runs in its service's own network, which gives it the internet"
+        )
         return PlacementDecision(Verdict.COMPLIANT, reason)
     if all(item.private_egress for item in before) and not ip:
         reason = "in private subnets with egress through " + _via(before)
@@ -291,11 +297,15 @@ def _private_only(
             "central egress or an inspection endpoint)"
         )
         return PlacementDecision(Verdict.NEEDS_NAT, reason, before, before, ip, ip)
-    chosen = tuple(choose_subnets(candidates, [item.zone for item in before], len(before))) if wrong else before
+    # A kind that takes one subnet gets one, in its own zone where possible (no second zone to spread over).
+    min_zones = 1 if profile.single_subnet else 2
+    zones = [item.zone for item in before]
+    chosen = tuple(choose_subnets(candidates, zones, len(before), min_zones)) if wrong else before
     reason = f"{why}; move it to private subnets with egress {_names(chosen)}, keeping its security groups"
     if after_ip is not None:
         reason += " (assignPublicIp DISABLED)"
-    target = NetworkPlan(tuple(item.id for item in chosen), workload.security_group_ids, after_ip)
+    subnets, chosen_zones = tuple(item.id for item in chosen), tuple(item.zone for item in chosen)
+    target = NetworkPlan(subnets, workload.security_group_ids, after_ip, chosen_zones)
     return PlacementDecision(Verdict.CHANGE, reason, before, chosen, ip, after_ip, target=target)
 
 
@@ -372,9 +382,13 @@ def template_change(workload: Workload, plan: NetworkPlan) -> dict[str, Any]:
     template = workload.profile.template
     value: dict[str, Any] = {}
     if template.subnets_key:
-        value[template.subnets_key] = list(plan.subnet_ids)
+        # A kind that takes one subnet names it as text (SubnetId), not as a list.
+        single = workload.profile.single_subnet and plan.subnet_ids
+        value[template.subnets_key] = plan.subnet_ids[0] if single else list(plan.subnet_ids)
     if template.security_groups_key:
         value[template.security_groups_key] = list(plan.security_group_ids)
     if template.public_ip_key:
         value[template.public_ip_key] = public_ip_text(plan.assign_public_ip)
+    if template.zone_key and plan.zones:
+        value[template.zone_key] = plan.zones[0]
     return {"resource_type": template.resource_type, "property": template.path, "value": value}

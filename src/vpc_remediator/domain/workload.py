@@ -39,6 +39,8 @@ class TemplateProperty:
     subnets_key: str | None = None
     security_groups_key: str | None = None
     public_ip_key: str | None = None
+    # Where the subnet's availability zone goes (a Glue connection's AvailabilityZone).
+    zone_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,11 @@ class Profile:
     no_public_ip: str = "its network interface never gets a public IP"
     # What instances without a public IP in a public subnet lead to, where the public-on-launch rule applies.
     no_egress_effect: str = "its instances get no public IP and no egress"
-    # How a workload leaves its VPC where AWS's own network then gives it the internet for free (a Lambda function),
-    # "{name}" its name; None where it must stay in its VPC. The NAT advice offers it only where set.
+    # It takes exactly one subnet (a notebook instance, a Glue connection): a move picks one, in its zone if possible.
+    single_subnet: bool = False
+    # How a workload of a private-only kind leaves its VPC ("{name}": its name), or None where it cannot (NAT advice).
     leave_vpc: str | None = None
-    # How a workload turns on IPv6 egress in dual-stack subnets ("{name}" its name); None: the advice says it generally.
+    # The setting that lets a private-only kind's workloads use IPv6 egress ("{name}": its name); None: none known.
     ipv6_setting: str | None = None
 
     def rule_for(self, platform: str | None) -> EgressRule:
@@ -106,6 +109,9 @@ class Workload:
     # Zones a change must keep: leaving one makes the service rebalance, terminating what runs there (an Auto Scaling
     # group's instances).
     keep_zones: tuple[str, ...] = ()
+    # Why it needs no egress from its subnets (a SageMaker notebook with DirectInternetAccess, a job in network
+    # isolation): compliant whatever they are.
+    egress_not_needed: str | None = None
 
     @property
     def rule(self) -> EgressRule:

@@ -31,10 +31,13 @@ PROFILE = Profile(
         "AWS::Lambda::Function", "VpcConfig", subnets_key="SubnetIds", security_groups_key="SecurityGroupIds"
     ),
     no_public_ip="a Lambda network interface never gets a public IP",
-    leave_vpc="if it needs nothing inside the VPC (a database, a cache, a private API): aws lambda "
-    "update-function-configuration --function-name {name} --vpc-config SubnetIds=[],SecurityGroupIds=[]",
-    ipv6_setting="set Ipv6AllowedForDualStack: aws lambda update-function-configuration --function-name {name}"
-    " --vpc-config Ipv6AllowedForDualStack=true,SubnetIds=...,SecurityGroupIds=...",
+    leave_vpc=(
+        "aws lambda update-function-configuration --function-name {name} --vpc-config SubnetIds=[],SecurityGroupIds=[]"
+    ),
+    ipv6_setting=(
+        "set Ipv6AllowedForDualStack: aws lambda update-function-configuration --function-name {name}"
+        " --vpc-config Ipv6AllowedForDualStack=true,SubnetIds=...,SecurityGroupIds=..."
+    ),
 )
 
 

@@ -18,7 +18,10 @@ from vpc_remediator.workloads import (
     ecs_task_set,
     eks_fargate_profile,
     eks_nodegroup,
+    glue_connection,
     lambda_function,
+    sagemaker_job,
+    sagemaker_notebook,
 )
 from vpc_remediator.workloads.kind import CloudTrailCall, WorkloadKind
 
@@ -35,6 +38,9 @@ KINDS: tuple[WorkloadKind, ...] = (
     eks_fargate_profile.KIND,
     codebuild_project.KIND,
     apprunner_vpc_connector.KIND,
+    sagemaker_notebook.KIND,
+    sagemaker_job.KIND,
+    glue_connection.KIND,
 )
 
 
