@@ -515,7 +515,8 @@ def eks_nodegroups(eks: Any, ec2: Any) -> None:
     """A cluster with two node groups in private subnets, one launching from a template (EKS reads its version), one
     behind the cluster's security group (EKS reads the cluster)."""
     private = build_topology(ec2).private
-    eks.create_cluster(name="shop", roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks", resourcesVpcConfig={})
+    if "shop" not in eks.list_clusters()["clusters"]:  # the placement events' Fargate profile made it already
+        eks.create_cluster(name="shop", roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks", resourcesVpcConfig={})
     template = ec2.create_launch_template(LaunchTemplateName="nodes", LaunchTemplateData={"ImageId": IMAGE_ID})
     role = f"arn:aws:iam::{ACCOUNT}:role/eks-nodes"
     eks.create_nodegroup(clusterName="shop", nodegroupName="plain", subnets=list(private), nodeRole=role)
