@@ -44,7 +44,10 @@ ARN_BY_TYPE = {
 PARAMETERS = {"SlackWebhookSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-webhook-AbCdEf"}
 # Findings accepted after review, by (policy, finding issue, the actions it names), each with the reason.
 PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
+ASSUME_EXEC_ROLE = ("SweepWorkerFunctionRole.sweep-worker", "CREDENTIALS_EXPOSURE", "sts:assumerole")
 ACCEPTED: dict[tuple[str, str, str], str] = {
+    ASSUME_EXEC_ROLE: "organization mode acts in members through their exec role only: that role's name under "
+    "/vpc-remediator/, in the organization's accounts only (aws:ResourceOrgID); the credentials stay in the process",
     PASS_JOB_ROLES: "a job definition's new revision passes on the roles it already names, to batch.amazonaws.com "
     "and ecs-tasks.amazonaws.com only (iam:PassedToService)",
 }
