@@ -41,7 +41,7 @@ def test_a_members_event_is_repaired_in_that_members_account_and_region_only(org
     (report,) = on_default_vpc_event(event, organization.regions(organization.settings()), home=HOME)
 
     assert report.outcome.value == "remediated", report.reason
-    assert (report.account, report.region) == (payments.account, "eu-west-1")
+    assert (report.account, report.account_name, report.region) == (payments.account, "payments", "eu-west-1")
     assert default_vpc_picture(organization.ec2(payments, "eu-west-1"))["vpc"] is not None
     # Nothing happened anywhere else: the member's other region, the other member, the hub.
     assert default_vpc_picture(organization.ec2(analytics, "eu-west-1"))["vpc"] is not None

@@ -51,6 +51,7 @@ def test_each_worker_sweeps_its_pair_in_that_account_and_names_it(organization: 
     assert len(summaries) == 6
     fixed = summaries[(payments.account, "eu-west-1")]
     assert fixed.outcome.value == "remediated"
+    assert fixed.account_name == "payments"
     assert fixed.reason.startswith(f"account payments ({payments.account}), eu-west-1: swept")
     assert summaries[(analytics.account, "eu-west-1")].reason.startswith(f"account analytics ({analytics.account})")
     assert default_vpc_picture(organization.ec2(payments, "eu-west-1"))["vpc"] is not None

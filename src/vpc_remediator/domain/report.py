@@ -47,7 +47,18 @@ class Action:
 
 
 # A report's fields that are text, or absent: anything else is not a report this project made.
-_TEXT_FIELDS = ("resource", "kind", "reason", "event_id", "actor", "account", "region", "event_name", "event_time")
+_TEXT_FIELDS = (
+    "resource",
+    "kind",
+    "reason",
+    "event_id",
+    "actor",
+    "account",
+    "region",
+    "event_name",
+    "event_time",
+    "account_name",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,14 @@ class Report:
     event_name: str | None = None
     event_time: str | None = None
     details: Details = field(default_factory=NoDetails)
+    # The account's Organizations name (organization mode), where it could be read.
+    account_name: str | None = None
+
+    @property
+    def account_label(self) -> str:
+        """The account as people know it: its name and id when both are known."""
+        account = self.account or "unknown"
+        return f"{self.account_name} ({account})" if self.account_name else account
 
     @property
     def report_id(self) -> str:
@@ -98,6 +117,7 @@ class Report:
             "region",
             "event_name",
             "event_time",
+            "account_name",
         )
         wrong = [name for name in text_fields if fields.get(name) is not None and not isinstance(fields[name], str)]
         if wrong or not isinstance(fields.get("resource"), str) or not isinstance(fields.get("reason"), str):

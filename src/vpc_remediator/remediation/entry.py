@@ -148,14 +148,17 @@ def not_ours_report(
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
 
 
-def acting_region(trigger: Trigger, hub: Region, stamp: ReportStamp, resource: str, kind: str) -> Region | Report:
-    """Where to act: the function's own region (account mode, as always), or the event's account and region through
-    the exec role there (organization mode). A member whose role cannot be assumed gets one `blocked` report; the
-    other accounts are not affected."""
+def acting_region(
+    trigger: Trigger, hub: Region, stamp: ReportStamp, resource: str, kind: str
+) -> tuple[Region, ReportStamp] | Report:
+    """Where to act, and the stamp of its reports: the function's own region (account mode, as always), or the event's
+    account and region through the exec role there, its reports naming the account (organization mode). A member
+    whose role cannot be assumed gets one `blocked` report; the other accounts are not affected."""
     if not hub.settings.org.enabled:
-        return hub
+        return hub, stamp
+    stamp = replace(stamp, account_name=hub.organization_member(trigger.account))
     try:
-        return hub.member(trigger.account, trigger.region)
+        return hub.member(trigger.account, trigger.region), stamp
     except AccessDeniedError as exc:
         role = hub.settings.org.exec_role_name
         reason = (
@@ -202,9 +205,10 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, home: Home = H
         return [stamp.report(resource, DEFAULT_VPC, Outcome.IGNORED, reason)]
     if not settings.manage_default_vpc:
         return [stamp.report(resource, DEFAULT_VPC, Outcome.SKIPPED, f"{why}; ManageDefaultVpc is false")]
-    region = acting_region(trigger, hub, stamp, resource, DEFAULT_VPC)
-    if isinstance(region, Report):
-        return [region]
+    acting = acting_region(trigger, hub, stamp, resource, DEFAULT_VPC)
+    if isinstance(acting, Report):
+        return [acting]
+    region, stamp = acting
     return [ensure_default_vpc(region.default_vpc(), stamp, why, region.settings.dry_run, region.ledger())]
 
 
@@ -225,9 +229,10 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = H
         if trigger.failed:
             reason = f"{what} failed with {trigger.error_code}: no NAT gateway was created"
         return [stamp.report(resource, NAT_GATEWAY, Outcome.IGNORED, reason)]
-    region = acting_region(trigger, hub, stamp, resource, NAT_GATEWAY)
-    if isinstance(region, Report):
-        return [region]
+    acting = acting_region(trigger, hub, stamp, resource, NAT_GATEWAY)
+    if isinstance(acting, Report):
+        return [acting]
+    region, stamp = acting
     return [describe_nat_gateway(facts, stamp, region.network_reader(), region.price_source())]
 
 
@@ -331,9 +336,10 @@ def on_placement_event(
         # A call whose request CloudTrail left out is not known to be harmless: skipped, for the sweep.
         outcome = Outcome.SKIPPED if why_not.startswith(OMITTED) else Outcome.IGNORED
         return [stamp.report(resource, "workload", outcome, why_not)]
-    region = acting_region(trigger, hub, stamp, resource, "workload")
-    if isinstance(region, Report):
-        return [region]
+    acting = acting_region(trigger, hub, stamp, resource, "workload")
+    if isinstance(acting, Report):
+        return [acting]
+    region, stamp = acting
     settings = region.settings
     services = region.placement_services()
     group = report_group(trigger)

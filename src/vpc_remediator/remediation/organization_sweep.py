@@ -74,7 +74,7 @@ class SweepPair:
     def stamp(self) -> ReportStamp:
         """What every report of this pair's sweep carries: the member's account and region."""
         event_id = f"{self.started_by}/{self.account}/{self.region}"
-        return ReportStamp(event_id, None, self.account, self.region, PAIR_EVENT_NAME, self.time)
+        return ReportStamp(event_id, None, self.account, self.region, PAIR_EVENT_NAME, self.time, self.account_name)
 
     def label(self) -> str:
         """How reports name the pair: the account's name, its id, the region."""
