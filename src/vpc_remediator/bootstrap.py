@@ -225,6 +225,11 @@ def memory_ledger() -> MemoryLedger:
     return _MEMORY_LEDGER[0]
 
 
+def reset_organization() -> None:
+    """Forget the organization's accounts and the exec role's credentials (the demo, between modes)."""
+    _ORGANIZATION.clear()
+
+
 def reset() -> None:
     """Forget every client, region and the memory ledger (tests start each case afresh; the CLI between runs)."""
     _region.cache_clear()

@@ -371,3 +371,12 @@ def test_demo_leaves_the_firewall_routed_service_in_place_and_says_why(demo: sub
     assert "[ok] ecs-service" in act, act
     assert "would bypass" in act
     assert "Gateway Load Balancer or Network Firewall endpoint" in act
+
+
+def test_the_demo_hub_repairs_two_members_of_its_organization(demo: subprocess.CompletedProcess[str]) -> None:
+    act = demo.stdout[demo.stdout.index("Organization mode") : demo.stdout.index("=== Slack")]
+    fixed = [line.split()[2] for line in act.splitlines() if line.startswith("[FIXED]")]
+    assert [arn.split(":")[2:4] for arn in fixed] == [["ec2", "eu-west-1"], ["lambda", "us-east-1"]]
+    # Each in its own member account, neither in the hub's.
+    accounts = {arn.split(":")[4] for arn in fixed}
+    assert len(accounts) == 2 and "123456789012" not in accounts
