@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +17,7 @@ from vpc_remediator.aws.clients import ClientFactory
 from vpc_remediator.bootstrap import AwsRegion
 from vpc_remediator.devkit.scenarios.organization import Member, create_organization, member_client
 from vpc_remediator.remediation.entry import Home
-from vpc_remediator.settings import OrganizationSettings, Settings
+from vpc_remediator.settings import OrganizationSettings, Settings, get_settings
 
 HUB_ACCOUNT = "123456789012"
 HUB_REGION = "us-east-1"
@@ -65,6 +66,19 @@ class Organization:
 
 @pytest.fixture
 def organization() -> Iterator[Organization]:
+    # The command line sets the functions' environment for its process (organization mode included): put it back, so
+    # that no later test of this process runs in organization mode.
+    saved = dict(os.environ)
+    try:
+        yield from _organization()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+        bootstrap.reset()
+
+
+def _organization() -> Iterator[Organization]:
     with mock_aws():
         session = boto3.Session(region_name=HUB_REGION)
         organization_id, members = create_organization(session.client("organizations"), ("payments", "analytics"))
