@@ -11,7 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, events_bench, faults_bench, first_event, html_bench, notifier_bench, sweep_bench
+from bench import (
+    cold_start,
+    events_bench,
+    faults_bench,
+    first_event,
+    html_bench,
+    notifier_bench,
+    organization_bench,
+    sweep_bench,
+)
 from bench.cli_imports import find_python
 from vpc_remediator.devkit.scenarios import REGION
 
@@ -72,6 +81,8 @@ def markdown(results: dict[str, Any]) -> str:
         *event_table(results["placement_events"]),
         "",
         *sweep_markdown(results["sweep"]),
+        "",
+        *(organization_bench.markdown(results["organization_sweep"]) if "organization_sweep" in results else []),
     ]
     if "html_report" in results:
         lines += ["", *html_bench.markdown(results["html_report"])]
@@ -235,6 +246,8 @@ def main() -> int:
     results["placement_events"] = events_bench.run(events_bench.PLACEMENT_SCENARIOS, repeat=30)
     print("bench: the sweep at scale", flush=True)
     results["sweep"] = sweep_bench.run((100, 1000, 2000), repeat=3)
+    print("bench: the organization sweep (20 accounts x 2 regions)", flush=True)
+    results["organization_sweep"] = organization_bench.run(accounts=20, workloads=200)
     print("bench: the HTML report at scale", flush=True)
     results["html_report"] = html_bench.run((1000, 2000), repeat=3)
     print("bench: notifier burst", flush=True)

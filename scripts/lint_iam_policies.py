@@ -58,7 +58,11 @@ PASS_JOB_ROLES = ("PlacementPermissions", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam
 # The exec role in members grants the same (templates/member-roles.yaml).
 PASS_JOB_ROLES_IN_MEMBERS = ("ExecRole.placement", "PERMISSIONS_MANAGEMENT_ACTIONS", "iam:passrole")
 ASSUME_EXEC_ROLE = ("AssumeMemberExecRole", "CREDENTIALS_EXPOSURE", "sts:assumerole")
+ASSUME_EXEC_ROLE_FROM_WORKERS = ("SweepWorkerFunctionRole.sweep-worker", "CREDENTIALS_EXPOSURE", "sts:assumerole")
 ACCEPTED: dict[tuple[str, str, str], str] = {
+    ASSUME_EXEC_ROLE_FROM_WORKERS: "organization mode acts in members through their exec role only: that role's "
+    "name under /vpc-remediator/, in the organization's accounts only (aws:ResourceOrgID); the credentials stay in "
+    "the process",
     PASS_JOB_ROLES: "a job definition's new revision passes on the roles it already names, to batch.amazonaws.com "
     "and ecs-tasks.amazonaws.com only (iam:PassedToService)",
     PASS_JOB_ROLES_IN_MEMBERS: "as PlacementPermissions in the hub: the same revision, in a member, as its exec role",

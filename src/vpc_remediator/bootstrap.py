@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from vpc_remediator.remediation.delivery import DeliveryLog, MemoryDeliveryLog
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from vpc_remediator.aws.clients import ClientFactory
     from vpc_remediator.aws.ec2 import DefaultVpcAdapter
     from vpc_remediator.aws.network import NetworkReader
+    from vpc_remediator.aws.organization import ExecRoleCredentials, OrganizationAccounts
     from vpc_remediator.aws.pricing import PriceListReader
     from vpc_remediator.aws.reports_queue import ReportQueue
     from vpc_remediator.remediation.approval_worker import ChangeMessages
@@ -47,7 +48,14 @@ class AwsRegion:
     memory_approvals: MemoryApprovalStore = field(default_factory=MemoryApprovalStore)
     # The account the functions run in; asked of STS once when nobody told (a Lambda knows it from its own ARN).
     account_id: str | None = None
+    # A member account's region (organization mode): the hub's own clients, for what lives in the hub (the ledger,
+    # the Price List, the sweep's hand-over); `clients` act in the member through the exec role.
+    hub: ClientFactory | None = None
     _prices: PriceListReader | None = field(default=None, init=False, repr=False)
+
+    @property
+    def _own(self) -> ClientFactory:
+        return self.hub or self.clients
 
     def ledger(self) -> Ledger:
         """The DynamoDB ledger when a table is configured, else the process's memory."""
@@ -55,7 +63,7 @@ class AwsRegion:
             return self.memory_ledger
         from vpc_remediator.aws.ledger import DynamoDbLedger  # noqa: PLC0415  (DynamoDB only when configured)
 
-        return DynamoDbLedger(self.clients.dynamodb(), self.settings.ledger_table)
+        return DynamoDbLedger(self._own.dynamodb(), self.settings.ledger_table)
 
     def approvals(self) -> ApprovalStore:
         """Pending changes: in the ledger table (keys of their own) when configured, else the process's memory."""
@@ -63,7 +71,7 @@ class AwsRegion:
             return self.memory_approvals
         from vpc_remediator.aws.approvals import DynamoDbApprovalStore  # noqa: PLC0415
 
-        return DynamoDbApprovalStore(self.clients.dynamodb(), self.settings.ledger_table)
+        return DynamoDbApprovalStore(self._own.dynamodb(), self.settings.ledger_table)
 
     def adapters(self) -> Callable[[str], WorkloadAdapter]:
         """Kind name → its adapter, each made on first use (an ECS event builds no Lambda client)."""
@@ -102,7 +110,7 @@ class AwsRegion:
         if self._prices is None:
             from vpc_remediator.aws.pricing import PriceListReader  # noqa: PLC0415
 
-            self._prices = PriceListReader(self.clients.pricing)
+            self._prices = PriceListReader(self._own.pricing)
         return self._prices
 
     def default_vpc(self) -> DefaultVpcAdapter:
@@ -123,7 +131,7 @@ class AwsRegion:
         """Invoke the sweep function again, asynchronously, with the cursor."""
         from vpc_remediator.aws.functions import invoke_async  # noqa: PLC0415
 
-        invoke_async(self.clients.lambda_(), function_arn, payload)
+        invoke_async(self._own.lambda_(), function_arn, payload)
 
     def account(self) -> str:
         """The account of the credentials (STS GetCallerIdentity, once per region object, needs no permission)."""
@@ -136,6 +144,29 @@ class AwsRegion:
     def region_name(self) -> str | None:
         """The region the clients are made for."""
         return self.clients.region
+
+    def organization_member(self, account: str) -> str | None:
+        """The Organizations name of an active account of the organization, or None when it is not one."""
+        return organization_accounts(self._own).name_of(account)
+
+    def organization_members(self) -> dict[str, str]:
+        """Every active account of the organization, id → name, read afresh (the sweep's list)."""
+        return organization_accounts(self._own).active(fresh=True)
+
+    def queue_sweeps(self, messages: list[dict[str, Any]]) -> list[str]:
+        """Send the organization sweep's messages (one per account and region) to the sweep queue."""
+        from vpc_remediator.aws.sweep_queue import SweepQueue  # noqa: PLC0415
+        from vpc_remediator.domain.errors import ConfigurationError  # noqa: PLC0415
+
+        url = self.settings.org.sweep_queue_url
+        if url is None:
+            raise ConfigurationError("the sweep queue (SWEEP_QUEUE_URL) is required when Mode is organization")
+        return SweepQueue(self._own.sqs(), url).send(messages)
+
+    def member(self, account: str, region: str) -> AwsRegion:
+        """The region of a member account, acted on through its exec role (AccessDeniedError when STS refuses);
+        DryRunAccounts only report there."""
+        return member_region(self, account, region)
 
 
 @functools.cache
@@ -150,6 +181,54 @@ def _region(name: str | None, settings: Settings) -> AwsRegion:
 # One memory ledger (and store of pending changes) per process, whatever the settings (the demo switches modes).
 _MEMORY_LEDGER = [MemoryLedger()]
 _MEMORY_APPROVALS = [MemoryApprovalStore()]
+# Organization mode, per process: the accounts list and the exec role's credentials (one AssumeRole per account and
+# credential lifetime), and the member regions built on them.
+_ORGANIZATION: dict[str, Any] = {}
+
+
+def organization_accounts(hub: ClientFactory) -> OrganizationAccounts:
+    """The process's list of the organization's accounts (read through the hub's own credentials)."""
+    if "accounts" not in _ORGANIZATION:
+        from vpc_remediator.aws.organization import OrganizationAccounts  # noqa: PLC0415
+
+        _ORGANIZATION["accounts"] = OrganizationAccounts(hub.organizations)
+    accounts: OrganizationAccounts = _ORGANIZATION["accounts"]
+    return accounts
+
+
+def exec_role_credentials(hub: ClientFactory, settings: Settings) -> ExecRoleCredentials:
+    """The process's cache of the exec role's credentials, per account."""
+    key = f"credentials/{settings.org.exec_role_name}"
+    if key not in _ORGANIZATION:
+        from vpc_remediator.aws.organization import ExecRoleCredentials, session_name  # noqa: PLC0415
+        from vpc_remediator.domain.partition import partition_of  # noqa: PLC0415
+
+        partition = partition_of(None, hub.region)
+        _ORGANIZATION[key] = ExecRoleCredentials(
+            hub.sts, settings.org.exec_role_name, session_name(settings.function_name), partition
+        )
+    credentials: ExecRoleCredentials = _ORGANIZATION[key]
+    return credentials
+
+
+def member_region(hub: AwsRegion, account: str, region: str) -> AwsRegion:
+    """A member's region with the exec role's current credentials; its clients are kept while those are."""
+    from vpc_remediator.aws.clients import ClientFactory  # noqa: PLC0415
+
+    own = hub.hub or hub.clients
+    credentials = exec_role_credentials(own, hub.settings).for_account(account)
+    key = f"member/{account}/{region}"
+    kept = _ORGANIZATION.get(key)
+    if kept is not None and kept[0] is credentials and kept[1].settings.dry_run == hub.settings.dry_run_in(account):
+        member: AwsRegion = kept[1]
+        return member
+    settings = replace(hub.settings, dry_run=hub.settings.dry_run_in(account))
+    clients = ClientFactory(region=region, credentials=credentials.client_arguments())
+    member = AwsRegion(
+        settings, clients, hub.kinds, hub.memory_ledger, hub.memory_approvals, account_id=account, hub=own
+    )
+    _ORGANIZATION[key] = (credentials, member)
+    return member
 
 
 def boto3_session() -> Any:
@@ -169,9 +248,15 @@ def memory_ledger() -> MemoryLedger:
     return _MEMORY_LEDGER[0]
 
 
+def reset_organization() -> None:
+    """Forget the organization's accounts and the exec role's credentials (the demo, between modes)."""
+    _ORGANIZATION.clear()
+
+
 def reset() -> None:
     """Forget every client, region and the memory ledger (tests start each case afresh; the CLI between runs)."""
     _region.cache_clear()
+    _ORGANIZATION.clear()
     _MEMORY_LEDGER[0] = MemoryLedger()
     _MEMORY_APPROVALS[0] = MemoryApprovalStore()
     _MEMORY_DELIVERY_LOG[0] = MemoryDeliveryLog()

@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.parser import BaseModel, Field, ValidationE
 from pydantic import ConfigDict
 
 from vpc_remediator.domain.errors import InvalidEventError
+from vpc_remediator.domain.guards import is_own_role
 from vpc_remediator.domain.workload import WorkloadRef
 from vpc_remediator.workloads import registry
 
@@ -72,17 +73,10 @@ class Trigger:
         """The recorded call failed."""
         return self.error_code is not None
 
-    def is_own_call(self, stack_name: str) -> bool:
-        """Made by one of the stack's roles: a role of this account under the path /vpc-remediator/<stack name>/
-        (the template's RolePath), as the rules' loop guard says. Not a name prefix: CloudFormation cuts long stack
-        names short in the names it generates, and another stack's roles may share a prefix."""
-        parts = (self.role_arn or "").split(":", 5)
-        return (
-            len(parts) == 6
-            and parts[2] == "iam"
-            and parts[4] == self.account
-            and parts[5].startswith(f"role/vpc-remediator/{stack_name}/")
-        )
+    def is_own_call(self, stack_name: str, exec_role_name: str | None = None) -> bool:
+        """Made by one of the stack's roles, or by the organization's exec role when its name is given
+        (guards.is_own_role: the rules' loop guard, checked again)."""
+        return is_own_role(self.role_arn, self.actor, self.account, stack_name, exec_role_name)
 
 
 # Deeper than any CloudTrail record (an ECS task definition is about ten levels): deeper is malformed or hostile, and

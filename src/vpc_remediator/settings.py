@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -13,7 +14,38 @@ from vpc_remediator.domain.exposure import OpenRanges, parse_allowed_ports
 from vpc_remediator.domain.report import Outcome
 
 _TRUE = {"true", "1", "yes"}
+ACCOUNT_MODE = "account"
+ORGANIZATION_MODE = "organization"
+# AWS's own patterns: an organization id, an account id, a region name, an IAM role name (no path).
+_ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
+# An SQS event source's MaximumConcurrency takes 2 to 1000.
+SWEEP_CONCURRENCY_RANGE = (2, 1000)
 _FALSE = {"false", "0", "no", ""}
+
+
+@dataclass(frozen=True)
+class OrganizationSettings:
+    """Organization mode: the hub acts in the organization's member accounts through the exec role there."""
+
+    mode: str = ACCOUNT_MODE
+    organization_id: str | None = None
+    exec_role_name: str = "vpc-remediator-exec"
+    member_regions: tuple[str, ...] = ()
+    # Accounts that only report (a canary), and accounts left alone entirely.
+    dry_run_accounts: frozenset[str] = frozenset()
+    excluded_accounts: frozenset[str] = frozenset()
+    # The sweep workers' MaximumConcurrency (read by the template; checked here so a bad value fails at cold start).
+    sweep_concurrency: int = 4
+    # The queue the organization sweep sends one message per account and region to (SweepWorkerFunction reads it).
+    sweep_queue_url: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """The stack is an organization's hub."""
+        return self.mode == ORGANIZATION_MODE
 
 
 @dataclass(frozen=True)
@@ -62,6 +94,14 @@ class Settings:
     # In AWS Lambda, whose runtime always sets the reserved AWS_LAMBDA_FUNCTION_NAME: reports go to Slack's own webhook
     # host only. Elsewhere (the command line, tests) a receiver on 127.0.0.1 or localhost is accepted too.
     in_lambda: bool = False
+    # The function's name (Lambda's AWS_LAMBDA_FUNCTION_NAME): the session name it opens in member accounts.
+    function_name: str | None = None
+    # Organization mode (Mode and the parameters after it); account mode by default.
+    org: OrganizationSettings = field(default_factory=OrganizationSettings)
+
+    def dry_run_in(self, account: str | None) -> bool:
+        """Whether changes are only reported in this account: DryRun everywhere, or the account is a canary."""
+        return self.dry_run or (account is not None and account in self.org.dry_run_accounts)
 
     def mode_for(self, kind: str) -> RemediationMode:
         """The mode for one kind: report under DryRun, else its override, else RemediationMode."""
@@ -183,6 +223,56 @@ def _ids(env: Mapping[str, str], name: str, parameter: str) -> frozenset[str]:
     return values
 
 
+def _listed(env: Mapping[str, str], name: str, parameter: str, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    """A CommaDelimitedList parameter: its items in order, each checked against AWS's pattern."""
+    items = tuple(dict.fromkeys(item.strip() for item in env.get(name, "").split(",") if item.strip()))
+    wrong = [item for item in items if not pattern.fullmatch(item)]
+    if wrong:
+        raise ConfigurationError(f"{parameter} ({name}) must list {what}, separated by commas; not {', '.join(wrong)}")
+    return items
+
+
+def _organization_mode(env: Mapping[str, str]) -> str:
+    value = env.get("MODE", "").strip().lower() or ACCOUNT_MODE
+    if value not in (ACCOUNT_MODE, ORGANIZATION_MODE):
+        raise ConfigurationError(f"Mode (MODE) must be {ACCOUNT_MODE} or {ORGANIZATION_MODE}, not {value!r}")
+    return value
+
+
+def _organization(env: Mapping[str, str]) -> OrganizationSettings:
+    """The organization-mode settings, checked: in organization mode the organization and its regions are required
+    (nothing is guessed: acting in the wrong accounts is worse than not deploying)."""
+    mode = _organization_mode(env)
+    organization_id = env.get("ORGANIZATION_ID", "").strip() or None
+    if organization_id is not None and not _ORGANIZATION_ID.fullmatch(organization_id):
+        raise ConfigurationError(
+            f"OrganizationId (ORGANIZATION_ID) must look like o-abcd123456, not {organization_id!r}"
+        )
+    role = env.get("EXEC_ROLE_NAME", "").strip() or OrganizationSettings.exec_role_name
+    if not _ROLE_NAME.fullmatch(role):
+        raise ConfigurationError(f"ExecRoleName (EXEC_ROLE_NAME) must be an IAM role name (no path), not {role!r}")
+    regions = _listed(env, "MEMBER_REGIONS", "MemberRegions", _REGION, "region names such as eu-west-1")
+    if mode == ORGANIZATION_MODE and organization_id is None:
+        raise ConfigurationError("OrganizationId (ORGANIZATION_ID) is required when Mode is organization")
+    if mode == ORGANIZATION_MODE and not regions:
+        raise ConfigurationError("MemberRegions (MEMBER_REGIONS) is required when Mode is organization")
+    low, high = SWEEP_CONCURRENCY_RANGE
+    concurrency = _integer(env, "SWEEP_CONCURRENCY", "SweepConcurrency", OrganizationSettings.sweep_concurrency, low)
+    if concurrency > high:
+        raise ConfigurationError(f"SweepConcurrency (SWEEP_CONCURRENCY) must be at most {high}, not {concurrency}")
+    accounts = "12-digit account ids"
+    return OrganizationSettings(
+        mode=mode,
+        organization_id=organization_id,
+        exec_role_name=role,
+        member_regions=regions,
+        dry_run_accounts=frozenset(_listed(env, "DRY_RUN_ACCOUNTS", "DryRunAccounts", _ACCOUNT_ID, accounts)),
+        excluded_accounts=frozenset(_listed(env, "EXCLUDED_ACCOUNTS", "ExcludedAccounts", _ACCOUNT_ID, accounts)),
+        sweep_concurrency=concurrency,
+        sweep_queue_url=env.get("SWEEP_QUEUE_URL", "").strip() or None,
+    )
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment into Settings; a bad value fails loudly and names its parameter."""
     return Settings(
@@ -215,6 +305,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ledger_table=env.get("LEDGER_TABLE") or None,
         run_task_report_window_hours=_integer(env, "RUN_TASK_REPORT_WINDOW_HOURS", "RunTaskReportWindowHours", 24),
         in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME", "").strip()),
+        function_name=env.get("AWS_LAMBDA_FUNCTION_NAME", "").strip() or None,
+        org=_organization(env),
     )
 
 

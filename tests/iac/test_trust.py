@@ -77,6 +77,8 @@ def test_only_the_stacks_functions_may_send_to_the_reports_queue() -> None:
         "NatGatewayFunction",
         "PlacementFunction",
         "ApprovalWorkerFunction",
+        # The organization sweep's workers exist (and send) only in organization mode.
+        "SweepWorkerFunction",
     }
     # The approval worker exists only with approvals on.
     allowed = [item["Fn::If"][1] if "Fn::If" in item else item for item in allowed]

@@ -393,3 +393,12 @@ def test_demo_shows_a_change_approved_from_slack_then_undone(demo: subprocess.Co
     assert "endpoint answers 409" in act  # the same button again acts once
     assert "worker: undone" in act and "Slack chat.update: :leftwards_arrow_with_hook: Undone" in act
     assert act.rstrip().endswith("the network is back as it was before the remediation, verified")
+
+
+def test_the_demo_hub_repairs_two_members_of_its_organization(demo: subprocess.CompletedProcess[str]) -> None:
+    act = demo.stdout[demo.stdout.index("Organization mode") : demo.stdout.index("=== Slack")]
+    fixed = [line.split()[2] for line in act.splitlines() if line.startswith("[FIXED]")]
+    assert [arn.split(":")[2:4] for arn in fixed] == [["ec2", "eu-west-1"], ["lambda", "us-east-1"]]
+    # Each in its own member account, neither in the hub's.
+    accounts = {arn.split(":")[4] for arn in fixed}
+    assert len(accounts) == 2 and "123456789012" not in accounts

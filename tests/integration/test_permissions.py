@@ -136,7 +136,10 @@ def granted_actions(function: str) -> set[str]:
     entries += [
         item["Properties"]
         for item in RESOURCES.values()
-        if item["Type"] == "AWS::IAM::Policy" and {"Ref": role} in item["Properties"]["Roles"]
+        if item["Type"] == "AWS::IAM::Policy"
+        and {"Ref": role} in item["Properties"]["Roles"]
+        # These scenarios run in account mode, where the organization's policies do not exist.
+        and item.get("Condition") != "IsOrganization"
     ]
     actions: set[str] = set()
     for entry in entries:

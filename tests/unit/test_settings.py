@@ -118,3 +118,59 @@ def test_the_run_task_report_window_is_read_and_checked() -> None:
     assert load_settings({"STACK_NAME": "s", "RUN_TASK_REPORT_WINDOW_HOURS": "6"}).run_task_report_window_hours == 6
     with pytest.raises(ConfigurationError, match="RunTaskReportWindowHours"):
         load_settings({"STACK_NAME": "s", "RUN_TASK_REPORT_WINDOW_HOURS": "0"})
+
+
+ORGANIZATION = {
+    "STACK_NAME": "s",
+    "MODE": "organization",
+    "ORGANIZATION_ID": "o-abcd123456",
+    "MEMBER_REGIONS": "eu-west-1, us-east-1",
+}
+
+
+def test_account_mode_is_the_default_and_needs_no_organization() -> None:
+    settings = load_settings({"STACK_NAME": "s"})
+    assert not settings.org.enabled
+    assert settings.org.exec_role_name == "vpc-remediator-exec"
+    assert settings.org.sweep_concurrency == 4
+
+
+def test_organization_mode_reads_its_parameters() -> None:
+    settings = load_settings(
+        {
+            **ORGANIZATION,
+            "EXEC_ROLE_NAME": "remediator-exec",
+            "DRY_RUN_ACCOUNTS": "111111111111",
+            "EXCLUDED_ACCOUNTS": "222222222222,333333333333",
+            "SWEEP_CONCURRENCY": "10",
+        }
+    )
+    assert settings.org.enabled
+    assert settings.org.organization_id == "o-abcd123456"
+    assert settings.org.member_regions == ("eu-west-1", "us-east-1")
+    assert settings.org.exec_role_name == "remediator-exec"
+    assert settings.org.excluded_accounts == {"222222222222", "333333333333"}
+    assert settings.org.sweep_concurrency == 10
+    # The canary reports only; every other account is remediated.
+    assert settings.dry_run_in("111111111111")
+    assert not settings.dry_run_in("444444444444")
+
+
+@pytest.mark.parametrize(
+    ("change", "parameter"),
+    [
+        ({"MODE": "everything"}, "Mode"),
+        ({"ORGANIZATION_ID": ""}, "OrganizationId"),
+        ({"ORGANIZATION_ID": "r-abcd"}, "OrganizationId"),
+        ({"MEMBER_REGIONS": ""}, "MemberRegions"),
+        ({"MEMBER_REGIONS": "eu-west-1,Ireland"}, "MemberRegions"),
+        ({"EXEC_ROLE_NAME": "path/role"}, "ExecRoleName"),
+        ({"DRY_RUN_ACCOUNTS": "1234"}, "DryRunAccounts"),
+        ({"EXCLUDED_ACCOUNTS": "12345678901x"}, "ExcludedAccounts"),
+        ({"SWEEP_CONCURRENCY": "1"}, "SweepConcurrency"),
+        ({"SWEEP_CONCURRENCY": "1001"}, "SweepConcurrency"),
+    ],
+)
+def test_a_bad_organization_parameter_fails_naming_it(change: dict[str, str], parameter: str) -> None:
+    with pytest.raises(ConfigurationError, match=parameter):
+        load_settings({**ORGANIZATION, **change})

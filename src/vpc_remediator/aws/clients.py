@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_eks import EKSClient
     from mypy_boto3_glue import GlueClient
     from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sagemaker import SageMakerClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
@@ -58,10 +59,17 @@ class ClientFactory:
     moto servers work unchanged."""
 
     def __init__(
-        self, region: str | None = None, session: boto3.Session | None = None, preset: dict[str, Any] | None = None
+        self,
+        region: str | None = None,
+        session: boto3.Session | None = None,
+        preset: dict[str, Any] | None = None,
+        credentials: dict[str, str] | None = None,
     ) -> None:
         self._session = session or shared_session()
         self._region = region
+        # Another account's credentials (the exec role's): clients of the same session, which keeps its loaded service
+        # models (and its event hooks) instead of a session per account.
+        self._credentials = dict(credentials or {})
         # Clients to hand out as they are, by service name (a test's stubbed client).
         self._clients: dict[str, Any] = dict(preset or {})
         self._preset = frozenset(self._clients)
@@ -70,7 +78,9 @@ class ClientFactory:
         key = f"{service}#single-attempt" if single_attempt and service not in self._preset else service
         if key not in self._clients:
             config = SINGLE_ATTEMPT if single_attempt else CLIENT_CONFIG
-            client: Any = self._session.client(service, region_name=self._region, config=config)  # type: ignore[call-overload]
+            client: Any = self._session.client(  # type: ignore[call-overload]
+                service, region_name=self._region, config=config, **self._credentials
+            )
             self._clients[key] = client
         return self._clients[key]
 
@@ -97,6 +107,10 @@ class ClientFactory:
     def sts(self) -> STSClient:
         """An STS client."""
         return cast("STSClient", self._client("sts"))
+
+    def organizations(self) -> OrganizationsClient:
+        """An AWS Organizations client."""
+        return cast("OrganizationsClient", self._client("organizations"))
 
     def ecs(self) -> ECSClient:
         """An ECS client."""
@@ -138,7 +152,9 @@ class ClientFactory:
         """A Price List Query API client at one of its endpoints (the API lives in a few regions only)."""
         key = f"pricing@{endpoint_region}"
         if key not in self._clients:
-            self._clients[key] = self._session.client("pricing", region_name=endpoint_region, config=PRICING_CONFIG)
+            self._clients[key] = self._session.client(  # type: ignore[call-overload]
+                "pricing", region_name=endpoint_region, config=PRICING_CONFIG, **self._credentials
+            )
         return self._clients[key]
 
     def offers(self, service: str) -> bool:

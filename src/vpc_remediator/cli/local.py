@@ -103,11 +103,13 @@ class LocalRuntime:
                 handler.setStream(_CurrentStderr())
 
 
-def invoke(handler_path: str, function_name: str, event: Mapping[str, Any]) -> list[dict[str, Any]]:
+def invoke(
+    handler_path: str, function_name: str, event: Mapping[str, Any], context: LocalContext | None = None
+) -> list[dict[str, Any]]:
     """Call `module.function` from the template's Handler with the event, as Lambda would."""
     module_name, _, attribute = handler_path.rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)
-    result = handler(dict(event), LocalContext(function_name=function_name))
+    result = handler(dict(event), context or LocalContext(function_name=function_name))
     return list(result or [])
 
 

@@ -55,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--html", type=Path, default=None, metavar="FILE", help="also write a self-contained HTML report"
     )
+    audit.add_argument(
+        "--organization",
+        action="store_true",
+        help="every active account of your organization, through the exec role (management or delegated admin)",
+    )
+    audit.add_argument(
+        "--role", default=None, metavar="NAME", help="the role to assume in each account (--organization)"
+    )
+    audit.add_argument(
+        "--regions", default="", metavar="REGION,...", help="the regions to sweep in each account (--organization)"
+    )
 
     demo = commands.add_parser("demo", help="run the remediator against a simulated AWS account (moto, in-process)")
     demo.add_argument("--html", type=Path, default=None, metavar="FILE", help="also write the demo's HTML report")
@@ -120,6 +131,20 @@ def _post_to_slack(reports: list[dict[str, object]], url: str) -> int:
     return 1 if result.failed else 0
 
 
+def _audit(args: argparse.Namespace) -> list[dict[str, object]]:
+    """The region of your credentials, or with --organization every account of the organization."""
+    if args.organization:
+        from vpc_remediator.cli.organization_audit import run_organization_audit  # noqa: PLC0415
+
+        regions = [item.strip() for item in args.regions.split(",") if item.strip()]
+        return run_organization_audit(args.apply, args.json, args.stack_name, args.role, regions)
+    if args.role or args.regions:
+        raise InvalidEventError("--role and --regions go with --organization")
+    from vpc_remediator.cli.audit import run_audit  # noqa: PLC0415
+
+    return run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vpc-remediator` command."""
     args = _parser().parse_args(argv)
@@ -132,10 +157,8 @@ def main(argv: list[str] | None = None) -> int:
             # Before the sweep: a path the report cannot go to is said now, not after the work (or the changes).
             check_html_path(args.html)
         if args.command == "audit":
-            from vpc_remediator.cli.audit import run_audit  # noqa: PLC0415
-
             webhook = _slack_webhook(args)
-            reports = run_audit(apply=args.apply, as_json=args.json, stack_name=args.stack_name)
+            reports = _audit(args)
             if args.html:
                 from vpc_remediator.cli.html.write import save_report  # noqa: PLC0415
 

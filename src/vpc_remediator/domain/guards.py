@@ -16,6 +16,33 @@ REMEDIATED = "remediated"
 INTENT = "intent"
 
 
+# The path of the organization's exec role in every member (the templates create it there).
+EXEC_ROLE_PATH = "vpc-remediator"
+
+
+def is_own_role(
+    role_arn: str | None, actor: str | None, account: str, stack_name: str, exec_role_name: str | None = None
+) -> bool:
+    """The loop guard's rule: a call made by one of the stack's roles, or by the organization's exec role.
+
+    The stack's roles live in its account under /vpc-remediator/<stack name>/ (not a name prefix: CloudFormation cuts
+    long stack names short in the names it generates). The exec role, when given, is recognised in any account by its
+    role ARN (path /vpc-remediator/) or by the session's ARN, which carries the role's name but never its path:
+    arn:aws:sts::<member>:assumed-role/<exec role name>/<session>.
+    """
+    parts = (role_arn or "").split(":", 5)
+    if len(parts) == 6 and parts[2] == "iam":
+        resource = parts[5]
+        if parts[4] == account and resource.startswith(f"role/{EXEC_ROLE_PATH}/{stack_name}/"):
+            return True
+        if exec_role_name and resource == f"role/{EXEC_ROLE_PATH}/{exec_role_name}":
+            return True
+    if not exec_role_name:
+        return False
+    session = (actor or "").split(":", 5)
+    return len(session) == 6 and session[2] == "sts" and session[5].startswith(f"assumed-role/{exec_role_name}/")
+
+
 def exemption(tags: Mapping[str, str], key: str) -> str | None:
     """Why the resource is exempt (its tag `key` is 'true'), or None."""
     value = tags.get(key)

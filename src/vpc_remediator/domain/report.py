@@ -64,6 +64,7 @@ _TEXT_FIELDS = (
     "event_name",
     "event_time",
     "change_id",
+    "account_name",
 )
 
 
@@ -85,6 +86,14 @@ class Report:
     details: Details = field(default_factory=NoDetails)
     # The opaque id of the pending or applied change a person can act on from Slack (approve mode); never a plan.
     change_id: str | None = None
+    # The account's Organizations name (organization mode), where it could be read.
+    account_name: str | None = None
+
+    @property
+    def account_label(self) -> str:
+        """The account as people know it: its name and id when both are known."""
+        account = self.account or "unknown"
+        return f"{self.account_name} ({account})" if self.account_name else account
 
     @property
     def report_id(self) -> str:

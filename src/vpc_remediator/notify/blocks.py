@@ -271,7 +271,7 @@ def report_blocks(report: Report) -> list[dict[str, Any]]:
     resource_link = link(console_url(report.resource, report.region, report.kind), short_name(report.resource))
     event = report.event_name or "event"
     fields = [
-        _field("Account", escape(report.account or "unknown")),
+        _field("Account", escape(report.account_label)),
         _field("Region", escape(report.region or "unknown")),
         _field("Who", escape(report.actor or "unknown")),
         _field("When", escape(report.event_time or "unknown")),
@@ -348,20 +348,11 @@ def digest_blocks(reports: Sequence[Report], part: int = 1, parts: int = 1) -> l
     if times:
         context += f" · from {times[0]} to {times[-1]}"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(context), MAX_TEXT))]))
-    nat_total = 0.0
-    for outcome in IMPORTANCE:
-        chosen = [report for report in reports if report.outcome is outcome]
-        if not chosen or outcome not in _LISTED:
-            continue
-        blocks.append(DividerBlock())
-        lines = [_digest_line(report) for report in chosen[:DIGEST_LINES]]
-        if len(chosen) > DIGEST_LINES:
-            kinds = Counter(report.kind for report in chosen[DIGEST_LINES:])
-            rest = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
-            lines.append(f"…and {len(chosen) - DIGEST_LINES} more ({escape(rest)})")
-        blocks += _sections(f"{_LOOK[outcome][0]} {_LOOK[outcome][1]} ({len(chosen)})", lines)
-        if outcome is Outcome.NEEDS_NAT:
-            nat_total = sum(_nat_monthly(report) for report in chosen)
+    by_account = _by_account(reports)
+    if by_account:
+        blocks += _sections("By account", by_account)
+    listed, nat_total = _outcome_sections(reports, named=bool(by_account))
+    blocks += listed
     quiet = [outcome for outcome in IMPORTANCE if counts[outcome] and outcome not in _LISTED]
     summary = []
     if quiet:
@@ -381,9 +372,44 @@ def _nat_monthly(report: Report) -> float:
     return details.nat_advice.nat_gateway.monthly
 
 
-def _digest_line(report: Report) -> str:
+def _outcome_sections(reports: Sequence[Report], named: bool) -> tuple[list[Block], float]:
+    """A section per listed outcome, most important first, and what NAT gateways for the needs-nat ones would cost."""
+    blocks: list[Block] = []
+    nat_total = 0.0
+    for outcome in IMPORTANCE:
+        chosen = [report for report in reports if report.outcome is outcome]
+        if not chosen or outcome not in _LISTED:
+            continue
+        blocks.append(DividerBlock())
+        if named:
+            # Several accounts (an organization): each account's reports together, each line saying whose it is.
+            chosen.sort(key=lambda report: report.account_label)
+        lines = [_digest_line(report, named) for report in chosen[:DIGEST_LINES]]
+        if len(chosen) > DIGEST_LINES:
+            kinds = Counter(report.kind for report in chosen[DIGEST_LINES:])
+            rest = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+            lines.append(f"…and {len(chosen) - DIGEST_LINES} more ({escape(rest)})")
+        blocks += _sections(f"{_LOOK[outcome][0]} {_LOOK[outcome][1]} ({len(chosen)})", lines)
+        if outcome is Outcome.NEEDS_NAT:
+            nat_total = sum(_nat_monthly(report) for report in chosen)
+    return blocks, nat_total
+
+
+def _by_account(reports: Sequence[Report]) -> list[str]:
+    """One line per account with its counts, most important outcome first; none when all are of one account."""
+    accounts: dict[str, Counter[Outcome]] = {}
+    for report in reports:
+        accounts.setdefault(report.account_label, Counter())[report.outcome] += 1
+    if len(accounts) < 2:
+        return []
+    return [f"• {escape(label)}: {_counts_text(counts)}" for label, counts in sorted(accounts.items())]
+
+
+def _digest_line(report: Report, named: bool = False) -> str:
     target = link(console_url(report.resource, report.region, report.kind), short_name(report.resource))
-    return f"• {target} ({escape(report.kind)}): {escape(clip(report.reason, 200))}"
+    # The console opens the resource's region; which account to sign in to, the line says.
+    where = f"{escape(report.account_label)} · {escape(report.region or '?')} · " if named else ""
+    return f"• {where}{target} ({escape(report.kind)}): {escape(clip(report.reason, 200))}"
 
 
 def digest_message(reports: Sequence[Report], covers: Sequence[int], part: int = 1, parts: int = 1) -> SlackMessage:

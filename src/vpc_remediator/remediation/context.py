@@ -20,6 +20,8 @@ class ReportStamp:
     region: str | None
     event_name: str | None
     event_time: str | None
+    # The account's Organizations name (organization mode).
+    account_name: str | None = None
 
     @property
     def partition(self) -> str:
@@ -61,4 +63,5 @@ class ReportStamp:
             event_name=self.event_name,
             event_time=self.event_time,
             details=details or NoDetails(),
+            account_name=self.account_name,
         )

@@ -31,10 +31,12 @@ from vpc_remediator.remediation.default_vpc import KIND as DEFAULT_VPC
 from vpc_remediator.remediation.default_vpc import default_vpc_arn, ensure_default_vpc
 from vpc_remediator.remediation.nat_gateway import KIND as NAT_GATEWAY
 from vpc_remediator.remediation.nat_gateway import created_gateway, describe_nat_gateway, gateway_arn
+from vpc_remediator.remediation.organization_sweep import fan_out, on_sweep_messages
 from vpc_remediator.remediation.placement import remediate_workload
-from vpc_remediator.remediation.ports import Region
-from vpc_remediator.remediation.sweep import KIND, Cursor, run_sweep, summary_report
+from vpc_remediator.remediation.ports import PlacementServices, Region
+from vpc_remediator.remediation.sweep import KIND, MAX_HAND_OVERS, Cursor, run_sweep, summary_report
 from vpc_remediator.remediation.sweep_phases import build_phases
+from vpc_remediator.settings import OrganizationSettings, Settings
 from vpc_remediator.workloads.kind import WorkloadAdapter
 
 # A region by name; None is the function's own (its session's), the only one it acts on.
@@ -45,8 +47,7 @@ NOT_FOUND_DELAYS = (1.0, 2.0, 4.0)
 NAT_GATEWAY_CALL = "CreateNatGateway"
 CONTINUATION_SOURCE = "vpc-remediator.sweep"
 CONTINUATION_DETAIL_TYPE = "Sweep Continuation"
-# A chain of continuations ends here whatever happens: a sweep can never re-invoke itself forever.
-MAX_CONTINUATIONS = 20
+MAX_CONTINUATIONS = MAX_HAND_OVERS
 # Stop taking new pages when less than this is left: a page (50 functions, 10 services) fits easily.
 SAFETY_MARGIN_MS = 120_000
 # Only AWS services send events whose source starts with "aws." (PutEvents refuses it to anyone else).
@@ -108,22 +109,73 @@ def untrusted_report(trigger: Trigger, home: Home, kind: str) -> Report | None:
     return None if reason is None else refused_report(trigger, home, kind, reason)
 
 
+def organization_refusal(
+    trigger: Trigger, org: OrganizationSettings, member: Callable[[str], str | None]
+) -> str | None:
+    """Organization mode's trust: only AWS's own sources, from an active, not excluded account of the organization,
+    in one of its regions; the costly look-up (the organization's accounts) comes last."""
+    if not trigger.source.startswith(AWS_SOURCE_PREFIX):
+        return (
+            f"source {trigger.source!r} is not an AWS service: only events AWS itself sends are acted on "
+            "(anyone allowed to call PutEvents can send any other), so this one was ignored"
+        )
+    if trigger.account in org.excluded_accounts:
+        return f"account {trigger.account} is excluded (ExcludedAccounts), so the event was ignored"
+    if trigger.region not in org.member_regions:
+        regions = ", ".join(org.member_regions)
+        return f"the event is for region {trigger.region}, not one of MemberRegions ({regions}), so it was ignored"
+    if member(trigger.account) is None:
+        return (
+            f"the event is from account {trigger.account}, which is not an active account of organization "
+            f"{org.organization_id}, so it was ignored"
+        )
+    return None
+
+
 def not_ours_report(
     trigger: Trigger,
     stamp: ReportStamp,
     home: Home,
-    stack_name: str,
+    hub: Region,
     resource: str,
     kind: str,
     why: str = "never remediate our own calls",
 ) -> Report | None:
-    """The check every event function makes first: an event not from AWS, this account or region, or a call by the
-    stack's own roles (the loop guard), is ignored whatever it is."""
-    untrusted = untrusted_report(trigger, home, kind)
-    if untrusted is not None or not trigger.is_own_call(stack_name):
+    """The check every event function makes first: an event not from AWS or from where this stack acts (its account
+    and region; in organization mode, the organization's accounts and regions), or a call by the stack's own roles or
+    the exec role (the loop guard), is ignored whatever it is."""
+    settings = hub.settings
+    org = settings.org
+    if org.enabled:
+        refusal = organization_refusal(trigger, org, hub.organization_member)
+        untrusted = None if refusal is None else refused_report(trigger, home, kind, refusal)
+    else:
+        untrusted = untrusted_report(trigger, home, kind)
+    exec_role = org.exec_role_name if org.enabled else None
+    if untrusted is not None or not trigger.is_own_call(settings.stack_name, exec_role):
         return untrusted
     reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: {why}"
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
+
+
+def acting_region(
+    trigger: Trigger, hub: Region, stamp: ReportStamp, resource: str, kind: str
+) -> tuple[Region, ReportStamp] | Report:
+    """Where to act, and the stamp of its reports: the function's own region (account mode, as always), or the event's
+    account and region through the exec role there, its reports naming the account (organization mode). A member
+    whose role cannot be assumed gets one `blocked` report; the other accounts are not affected."""
+    if not hub.settings.org.enabled:
+        return hub, stamp
+    stamp = replace(stamp, account_name=hub.organization_member(trigger.account))
+    try:
+        return hub.member(trigger.account, trigger.region), stamp
+    except AccessDeniedError as exc:
+        role = hub.settings.org.exec_role_name
+        reason = (
+            f"the exec role {role} of account {trigger.account} could not be assumed ({exc}): nothing was checked or "
+            "changed in this account (is the member's roles stack instance deployed, and does its trust name this hub?)"
+        )
+        return stamp.report(resource, kind, Outcome.BLOCKED, reason)
 
 
 def invalid_event_report(event: Any, problem: InvalidEventError, home: Home) -> Report:
@@ -147,12 +199,12 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, home: Home = H
     """DefaultVpcFunction: ignore what is not ours to fix, else make sure the default VPC works."""
     trigger = parse_event(event)
     # The function's own region, whatever the event names: it is the only one it may change.
-    region = regions(home.region)
-    home = home.resolved(region)
-    settings = region.settings
+    hub = regions(home.region)
+    home = home.resolved(hub)
+    settings = hub.settings
     stamp = ReportStamp.from_trigger(trigger)
     resource = default_vpc_arn(stamp, None)
-    ignored = not_ours_report(trigger, stamp, home, settings.stack_name, resource, DEFAULT_VPC)
+    ignored = not_ours_report(trigger, stamp, home, hub, resource, DEFAULT_VPC)
     if ignored:
         return [ignored]
     why = default_vpc_relevance(trigger)
@@ -163,6 +215,10 @@ def on_default_vpc_event(event: dict[str, Any], regions: Regions, home: Home = H
         return [stamp.report(resource, DEFAULT_VPC, Outcome.IGNORED, reason)]
     if not settings.manage_default_vpc:
         return [stamp.report(resource, DEFAULT_VPC, Outcome.SKIPPED, f"{why}; ManageDefaultVpc is false")]
+    acting = acting_region(trigger, hub, stamp, resource, DEFAULT_VPC)
+    if isinstance(acting, Report):
+        return [acting]
+    region, stamp = acting
     return [default_vpc_repair(region, stamp, why)]
 
 
@@ -177,13 +233,12 @@ def default_vpc_repair(region: Region, stamp: ReportStamp, why: str) -> Report:
 def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = Home()) -> list[Report]:
     """NatGatewayFunction: a successful CreateNatGateway gets a cost report; the gateway is never changed."""
     trigger = parse_event(event)
-    region = regions(home.region)
-    home = home.resolved(region)
+    hub = regions(home.region)
+    home = home.resolved(hub)
     stamp = ReportStamp.from_trigger(trigger)
     facts = created_gateway(trigger)
     resource = gateway_arn(stamp, facts["nat_gateway_id"])
-    stack_name = region.settings.stack_name
-    ignored = not_ours_report(trigger, stamp, home, stack_name, resource, NAT_GATEWAY, "not reported")
+    ignored = not_ours_report(trigger, stamp, home, hub, resource, NAT_GATEWAY, "not reported")
     if ignored:
         return [ignored]
     if trigger.event_name != NAT_GATEWAY_CALL or trigger.failed:
@@ -192,6 +247,10 @@ def on_nat_gateway_event(event: dict[str, Any], regions: Regions, home: Home = H
         if trigger.failed:
             reason = f"{what} failed with {trigger.error_code}: no NAT gateway was created"
         return [stamp.report(resource, NAT_GATEWAY, Outcome.IGNORED, reason)]
+    acting = acting_region(trigger, hub, stamp, resource, NAT_GATEWAY)
+    if isinstance(acting, Report):
+        return [acting]
+    region, stamp = acting
     return [describe_nat_gateway(facts, stamp, region.network_reader(), region.price_source())]
 
 
@@ -236,6 +295,46 @@ def loaded(
         return stamp.report(ref.identifier, ref.kind, Outcome.BLOCKED, reason)
 
 
+def reported_in_window(
+    trigger: Trigger,
+    group: str,
+    services: PlacementServices,
+    settings: Settings,
+    stamp: ReportStamp,
+    first: WorkloadRef,
+) -> Report | None:
+    """The `ignored` report of a call like one already reported within RunTaskReportWindowHours, else None."""
+    window = timedelta(hours=settings.run_task_report_window_hours)
+    earlier = services.ledger.history(f"report-group/{group}", services.clock() - window)
+    if not earlier:
+        return None
+    at = min(entry.at for entry in earlier).isoformat(timespec="seconds")
+    reason = (
+        f"the same caller {repeated_as(trigger)} at {at}, and that was reported: one report per"
+        f" {settings.run_task_report_window_hours} h (RunTaskReportWindowHours)"
+    )
+    return stamp.report(first.identifier, first.kind, Outcome.IGNORED, reason)
+
+
+def place(
+    trigger: Trigger,
+    ref: WorkloadRef,
+    services: PlacementServices,
+    settings: Settings,
+    stamp: ReportStamp,
+    delays: Sequence[float],
+    sleep: Callable[[float], None],
+) -> Report:
+    """One workload the call placed: read it (retrying briefly), then PlacementFunction's rules."""
+    workload = loaded(services.adapter(ref.kind), ref, stamp, delays, sleep)
+    if isinstance(workload, Report):
+        return workload
+    report = remediate_workload(workload, services, settings, stamp, trigger.invoked_by)
+    if trigger.request_omitted:
+        report = replace(report, reason=f"{report.reason} ({OMITTED}: read by the identifier in responseElements)")
+    return report
+
+
 def on_placement_event(
     event: dict[str, Any],
     regions: Regions,
@@ -245,12 +344,11 @@ def on_placement_event(
 ) -> list[Report]:
     """PlacementFunction: one report per workload the call placed."""
     trigger = parse_event(event)
-    region = regions(home.region)
-    home = home.resolved(region)
-    settings = region.settings
+    hub = regions(home.region)
+    home = home.resolved(hub)
     stamp = ReportStamp.from_trigger(trigger)
     resource = f"event/{trigger.event_id}"
-    ignored = not_ours_report(trigger, stamp, home, settings.stack_name, resource, "workload")
+    ignored = not_ours_report(trigger, stamp, home, hub, resource, "workload")
     if ignored:
         return [ignored]
     if trigger.failed:
@@ -261,29 +359,18 @@ def on_placement_event(
         # A call whose request CloudTrail left out is not known to be harmless: skipped, for the sweep.
         outcome = Outcome.SKIPPED if why_not.startswith(OMITTED) else Outcome.IGNORED
         return [stamp.report(resource, "workload", outcome, why_not)]
+    acting = acting_region(trigger, hub, stamp, resource, "workload")
+    if isinstance(acting, Report):
+        return [acting]
+    region, stamp = acting
+    settings = region.settings
     services = region.placement_services()
     group = report_group(trigger)
     if group is not None:
-        window = timedelta(hours=settings.run_task_report_window_hours)
-        earlier = services.ledger.history(f"report-group/{group}", services.clock() - window)
-        if earlier:
-            first = min(entry.at for entry in earlier).isoformat(timespec="seconds")
-            hours = settings.run_task_report_window_hours
-            reason = (
-                f"the same caller {repeated_as(trigger)} at {first}, and that was reported: one report per {hours} h"
-                " (RunTaskReportWindowHours)"
-            )
-            return [stamp.report(refs[0].identifier, refs[0].kind, Outcome.IGNORED, reason)]
-    reports = []
-    for ref in refs:
-        workload = loaded(services.adapter(ref.kind), ref, stamp, delays, sleep)
-        if isinstance(workload, Report):
-            reports.append(workload)
-            continue
-        report = remediate_workload(workload, services, settings, stamp, trigger.invoked_by)
-        if trigger.request_omitted:
-            report = replace(report, reason=f"{report.reason} ({OMITTED}: read by the identifier in responseElements)")
-        reports.append(report)
+        reported = reported_in_window(trigger, group, services, settings, stamp, refs[0])
+        if reported is not None:
+            return [reported]
+    reports = [place(trigger, ref, services, settings, stamp, delays, sleep) for ref in refs]
     if group is not None and reports:
         services.ledger.record(reports[0], services.clock(), f"report-group/{group}")
     return reports
@@ -310,6 +397,16 @@ def continuation_hop(trigger: Trigger, home: Home) -> tuple[int, str | None]:
     return hop, None
 
 
+def organization_sweep_start(trigger: Trigger, home: Home, hub: Region, stamp: ReportStamp) -> Report:
+    """Organization mode: the hub's own schedule (or deployment) fans the sweep out; the hub never sweeps with its own
+    credentials, so a continuation here is refused (workers hand over through the queue)."""
+    if trigger.source == CONTINUATION_SOURCE:
+        reason = "a sweep continuation in organization mode, where each account and region is swept by the workers"
+        return refused_report(trigger, home, KIND, f"{reason}: ignored")
+    ignored = untrusted_report(trigger, home, KIND)
+    return ignored if ignored is not None else fan_out(hub, stamp)
+
+
 def on_sweep_event(
     event: dict[str, Any],
     regions: Regions,
@@ -328,6 +425,8 @@ def on_sweep_event(
     hop = 0
     cursor = None
     continuing = trigger.source == CONTINUATION_SOURCE
+    if region.settings.org.enabled:
+        return SweepOutcome([organization_sweep_start(trigger, home, region, stamp)], None)
     if continuing:
         hop, refused = continuation_hop(trigger, home)
         if refused is not None:
@@ -363,3 +462,14 @@ def sweep_invocation(
     if outcome.continuation is not None:
         regions(str(outcome.continuation["region"])).continue_sweep(function_arn, outcome.continuation)
     return outcome.reports
+
+
+def sweep_worker_invocation(
+    event: dict[str, Any], regions: Regions, remaining_ms: Callable[[], int], home: Home = Home()
+) -> list[Report]:
+    """One worker invocation: each queued pair swept until close to the timeout, the rest queued again."""
+    records = event.get("Records") if isinstance(event, dict) else None
+    hub = regions(home.region)
+    return on_sweep_messages(
+        records if isinstance(records, list) else [], hub, lambda: remaining_ms() < SAFETY_MARGIN_MS
+    )

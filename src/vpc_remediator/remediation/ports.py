@@ -265,3 +265,20 @@ class Region(Protocol):
     def region_name(self) -> str | None:
         """The region the clients are made for."""
         ...
+
+    def organization_member(self, account: str) -> str | None:
+        """Organization mode: the Organizations name of an active account of the organization, else None."""
+        ...
+
+    def organization_members(self) -> dict[str, str]:
+        """Organization mode: every active account of the organization, id → name, read afresh."""
+        ...
+
+    def queue_sweeps(self, messages: list[dict[str, Any]]) -> list[str]:
+        """Organization mode: queue one sweep message per account and region; why each one not queued failed."""
+        ...
+
+    def member(self, account: str, region: str) -> Region:
+        """Organization mode: a member account's region, acted on through its exec role (AccessDeniedError when
+        STS refuses)."""
+        ...

@@ -12,6 +12,8 @@ from vpc_remediator.domain.report import OUTCOMES_BY_IMPORTANCE, Outcome, Report
 from vpc_remediator.remediation.context import ReportStamp
 
 KIND = "sweep"
+# A chain of hand-overs ends here whatever happens: a sweep can never re-invoke (or re-queue) itself forever.
+MAX_HAND_OVERS = 20
 
 
 class Phase(Protocol):

@@ -13,6 +13,7 @@ from vpc_remediator.cli.demo.approval import approval_act
 from vpc_remediator.cli.demo.context import Act, DemoContext
 from vpc_remediator.cli.demo.default_vpc import default_vpc_act
 from vpc_remediator.cli.demo.nat_gateway import nat_gateway_act
+from vpc_remediator.cli.demo.organization import organization_act
 from vpc_remediator.cli.demo.placement import placement_act
 from vpc_remediator.cli.demo.slack import slack_act
 from vpc_remediator.cli.html.write import write_html_report
@@ -42,6 +43,8 @@ def run_demo(html: Path | None = None) -> int:
             act(context)
         # The networks are read from the simulated account, so while it exists.
         page = write_html_report(context.reports, html, dry_run=False) if html is not None else None
+        # After the account's own acts (and its HTML report): the same account becomes an organization's hub.
+        organization_act(context)
     slack_act(context)
     print("\nNothing was deleted by the remediator; every change above lists the command that undoes it.")
     if page is not None:
