@@ -275,6 +275,15 @@ def _organization(env: Mapping[str, str]) -> OrganizationSettings:
 
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment into Settings; a bad value fails loudly and names its parameter."""
+    settings = _settings(env)
+    approving = [mode for _, mode in settings.mode_overrides] + [settings.remediation_mode]
+    if settings.org.enabled and RemediationMode.APPROVE in approving:
+        # A click is performed in the hub's own account: a member's pending change could never be approved.
+        raise ConfigurationError("RemediationMode approve works in Mode account only, not yet in organization mode")
+    return settings
+
+
+def _settings(env: Mapping[str, str]) -> Settings:
     return Settings(
         stack_name=_required(env, "STACK_NAME", "the stack name"),
         manage_default_vpc=_flag(env, "MANAGE_DEFAULT_VPC", "ManageDefaultVpc", default=True),

@@ -23,9 +23,20 @@ ORGANIZATION_RESOURCES = {
     "AssumeMemberExecRole",
     "MemberRolesStackSet",
     "MemberRulesStackSet",
+    # The organization sweep: its queue (and dead letters) and its workers.
+    "SweepDeadLetterAlarm",
+    "SweepDeadLetterQueue",
+    "SweepFanOut",
+    "SweepQueue",
+    "SweepQueuePolicy",
+    "SweepWorkerFunction",
+    "SweepWorkerFunctionLogGroup",
+    "SweepWorkerFunctionRole",
 }
-# The functions that act in members: every one but the notifier, which only posts to Slack.
-ACTING_FUNCTIONS = ("DefaultVpcFunction", "SweepFunction", "NatGatewayFunction", "PlacementFunction")
+# The functions that act on events in members: every one but the notifier (it only posts to Slack) and the workers.
+EVENT_FUNCTIONS = ("DefaultVpcFunction", "SweepFunction", "NatGatewayFunction", "PlacementFunction")
+# Those and the organization sweep's workers, which assume the exec role with a policy of their own.
+ACTING_FUNCTIONS = (*EVENT_FUNCTIONS, "SweepWorkerFunction")
 
 
 # Rules: an organization deploy names its scope, or fails -------------------------------------------------------------
@@ -235,15 +246,16 @@ def test_the_hub_rules_are_a_nested_stack_fed_with_the_functions_and_the_bus() -
 def test_the_acting_functions_may_assume_the_exec_role_in_the_organization_only_in_organization_mode() -> None:
     policy = RESOURCES["AssumeMemberExecRole"]
     assert policy["Condition"] == "IsOrganization"
-    assert policy["Properties"]["Roles"] == [{"Ref": f"{function}Role"} for function in ACTING_FUNCTIONS]
-    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert policy["Properties"]["Roles"] == [{"Ref": f"{function}Role"} for function in EVENT_FUNCTIONS]
+    statement, members = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (members["Action"], members["Resource"]) == ("organizations:ListAccounts", "*")
     assert statement["Effect"] == "Allow"
     assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:SetSourceIdentity"]
     assert statement["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/vpc-remediator/${ExecRoleName}"}
     assert statement["Condition"] == {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}}
     # No other policy of the stack grants anything of STS (trust policies are not grants).
     granting = {name for name, item in RESOURCES.items() if any(a.startswith("sts:") for a in granted(item))}
-    assert granting == {"AssumeMemberExecRole"}
+    assert granting == {"AssumeMemberExecRole", "SweepWorkerFunctionRole"}
 
 
 def granted(node: Any) -> list[str]:

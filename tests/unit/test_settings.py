@@ -174,3 +174,21 @@ def test_organization_mode_reads_its_parameters() -> None:
 def test_a_bad_organization_parameter_fails_naming_it(change: dict[str, str], parameter: str) -> None:
     with pytest.raises(ConfigurationError, match=parameter):
         load_settings({**ORGANIZATION, **change})
+
+
+def test_approve_mode_is_refused_in_organization_mode_until_clicks_can_reach_members() -> None:
+    organization = {
+        "STACK_NAME": "vpc-remediator",
+        "MODE": "organization",
+        "ORGANIZATION_ID": "o-a1b2c3d4e5",
+        "MEMBER_REGIONS": "us-east-1",
+    }
+    with pytest.raises(ConfigurationError, match="RemediationMode approve works in Mode account only"):
+        load_settings({**organization, "REMEDIATION_MODE": "approve"})
+    with pytest.raises(ConfigurationError, match="RemediationMode approve"):
+        load_settings({**organization, "REMEDIATION_MODE_OVERRIDES": "ecs-service=approve"})
+    assert load_settings({**organization, "REMEDIATION_MODE": "report"}).org.enabled
+    assert (
+        load_settings({"STACK_NAME": "vpc-remediator", "REMEDIATION_MODE": "approve"}).remediation_mode.value
+        == "approve"
+    )
