@@ -384,7 +384,7 @@ def test_demo_leaves_the_firewall_routed_service_in_place_and_says_why(demo: sub
 
 
 def test_demo_shows_a_change_approved_from_slack_then_undone(demo: subprocess.CompletedProcess[str]) -> None:
-    act = demo.stdout.split("=== Approve mode", 1)[1].split("=== Slack", 1)[0]
+    act = demo.stdout.split("=== Approve mode", 1)[1].split("\n=== ", 1)[0]
     assert "[AWAITING] ecs-service" in act
     assert "unchanged: subnets" in act
     assert "clicks Approve (signed, confirmed): endpoint answers 200" in act
