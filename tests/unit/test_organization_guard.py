@@ -42,3 +42,13 @@ def test_in_account_mode_the_exec_role_is_not_special() -> None:
 def test_the_stack_roles_stay_recognised_in_organization_mode() -> None:
     assert parse_event(sample("ec2/DeleteSubnet_own_role")).is_own_call("vpc-remediator", EXEC_ROLE)
     assert not parse_event(sample("ec2/DeleteSubnet")).is_own_call("vpc-remediator", EXEC_ROLE)
+
+
+@pytest.mark.parametrize("path", ["", "imposter/", "vpc-remediator/extra/"])
+def test_a_role_named_like_the_exec_role_under_another_path_is_not_ours(path: str) -> None:
+    # IAM role names are unique per account, not per path: in a member without the roles stack, anyone allowed to
+    # create roles can name one like the exec role. Its session ARN looks the same; its role ARN (with path) does not.
+    event = by_exec_role(delivered_from(sample("ec2/DeleteSubnet"), MEMBER, "eu-west-1"), EXEC_ROLE)
+    issuer = event["detail"]["userIdentity"]["sessionContext"]["sessionIssuer"]  # type: ignore[index]
+    issuer["arn"] = f"arn:aws:iam::{MEMBER}:role/{path}{EXEC_ROLE}"
+    assert not parse_event(event).is_own_call("vpc-remediator", EXEC_ROLE)

@@ -27,16 +27,17 @@ def is_own_role(
 
     The stack's roles live in its account under /vpc-remediator/<stack name>/ (not a name prefix: CloudFormation cuts
     long stack names short in the names it generates). The exec role, when given, is recognised in any account by its
-    role ARN (path /vpc-remediator/) or by the session's ARN, which carries the role's name but never its path:
-    arn:aws:sts::<member>:assumed-role/<exec role name>/<session>.
+    role ARN (path /vpc-remediator/); only when the event has no role ARN, by the session's ARN, which carries the
+    role's name but never its path: arn:aws:sts::<member>:assumed-role/<exec role name>/<session>. A role ARN decides
+    alone: IAM names are unique per account whatever the path, so where the exec role is not deployed anyone may
+    create a role of its name under another path, and its calls must not pass for ours.
     """
     parts = (role_arn or "").split(":", 5)
     if len(parts) == 6 and parts[2] == "iam":
         resource = parts[5]
         if parts[4] == account and resource.startswith(f"role/{EXEC_ROLE_PATH}/{stack_name}/"):
             return True
-        if exec_role_name and resource == f"role/{EXEC_ROLE_PATH}/{exec_role_name}":
-            return True
+        return bool(exec_role_name) and resource == f"role/{EXEC_ROLE_PATH}/{exec_role_name}"
     if not exec_role_name:
         return False
     session = (actor or "").split(":", 5)
