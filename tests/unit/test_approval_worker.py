@@ -3,6 +3,7 @@ reject changes nothing, undo puts the network back only while it is as the chang
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from vpc_remediator.domain.approval import ChangeState, Click, RemediationMode
 from vpc_remediator.domain.guards import check_flapping
 from vpc_remediator.domain.report import Outcome, Report
 from vpc_remediator.domain.workload import Workload
-from vpc_remediator.remediation.approval_worker import perform
+from vpc_remediator.remediation.approval_worker import ChangeMessages, perform
 from vpc_remediator.remediation.interactivity import ClickRequest
 from vpc_remediator.remediation.placement import remediate_workload
 from vpc_remediator.remediation.ports import MemoryApprovalStore, PlacementServices
@@ -161,3 +162,33 @@ def test_undo_of_a_resource_changed_since_is_refused_and_says_what_changed() -> 
     assert "changed since the remediation" in done.report.reason and "nat-a" in done.report.reason
     assert done.change.state is ChangeState.APPLIED
     assert len(region.world.adapter.applied) == applied_before
+
+
+@dataclass
+class RecordingPoster:
+    """The Slack app's bot as the worker sees it: every chat.update it was asked for."""
+
+    updates: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+
+    def post(self, channel: str, text: str, blocks: list[dict[str, Any]], thread_ts: str | None = None) -> str:
+        raise AssertionError("the message the click came from is updated in place")
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        self.updates.append((text, blocks))
+
+
+def test_the_updated_message_never_lets_a_resources_name_ping_the_channel_or_link() -> None:
+    # Some names take any printable character (a Glue connection's, for one): the name reaches the message's
+    # notification text, which Slack reads as mrkdwn just like the blocks.
+    hostile = "arn:aws:ecs:us-east-1:123456789012:service/shop/<!channel> <https://evil.example|approve here>"
+    region = FakeRegion(World())
+    report = pending(region, service("iso-a", "iso-b", arn=hostile))
+    done = clicked(region, str(report.change_id), Click.APPROVE)
+    poster = RecordingPoster()
+    click = ClickRequest(str(report.change_id), Click.APPROVE, USER, "T0TEAM0001", "C0CHANNEL1", "1700000000.000100")
+    ChangeMessages(poster).show(done, click)
+    ((text, blocks),) = poster.updates
+    for shown in (text, json.dumps(blocks)):
+        assert "<!channel>" not in shown
+        assert "<https://evil.example" not in shown
+    assert "&lt;!channel&gt;" in text

@@ -69,4 +69,6 @@ def change_blocks(change: PendingChange, report: Report | None = None) -> tuple[
             ]
         )
     )
-    return clip(f"{state}: {change.kind} {change.resource}", MAX_TEXT), [block.to_dict() for block in blocks]
+    # The notification text is mrkdwn too: a resource's name (some kinds take any character) must not mention or link.
+    text = clip(escape(f"{state}: {change.kind} {change.resource}"), MAX_TEXT)
+    return text, [block.to_dict() for block in blocks]
