@@ -164,6 +164,21 @@ def test_undo_of_a_resource_changed_since_is_refused_and_says_what_changed() -> 
     assert len(region.world.adapter.applied) == applied_before
 
 
+def test_undo_under_dry_run_set_since_the_approval_changes_nothing_and_stays_undoable() -> None:
+    region = FakeRegion(World())
+    report = pending(region, service("iso-a", "iso-b"))
+    clicked(region, str(report.change_id), Click.APPROVE)
+    applied_before = len(region.world.adapter.applied)
+    intents_before = len(region.world.ledger.entries)
+    region.settings = replace(APPROVE, dry_run=True)
+    done = clicked(region, str(report.change_id), Click.UNDO)
+    assert done.report.outcome is Outcome.SKIPPED
+    assert "DryRun" in done.report.reason and "nothing changed" in done.report.reason
+    assert len(region.world.adapter.applied) == applied_before
+    assert len(region.world.ledger.entries) == intents_before  # not even an intent
+    assert done.change.state is ChangeState.APPLIED  # undoable again once DryRun is off
+
+
 @dataclass
 class RecordingPoster:
     """The Slack app's bot as the worker sees it: every chat.update it was asked for."""

@@ -155,6 +155,11 @@ def undo(
 ) -> tuple[PendingChange, Report]:
     """Put the network back as it was, only if nobody changed it since; verified like any change."""
     kept = ChangeState.APPLIED  # a refused undo leaves the change applied (and undoable once it is as it was left)
+    if region.settings.mode_for(change.kind) is RemediationMode.REPORT:
+        # DryRun (or report mode) switched on since the approval means "change nothing": an undo is a change too.
+        reason = f"undo refused: {change.kind} is in report mode now (DryRun): nothing changed"
+        report = stamp.report(change.resource, change.kind, Outcome.SKIPPED, reason)
+        return change.with_step(Step(now, click.user_id, "undo", reason), kept), report
     if change.before is None or change.after is None:
         reason = "undo refused: the network this change left was not recorded, so it cannot be checked"
         if change.kind == DEFAULT_VPC:
