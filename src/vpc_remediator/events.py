@@ -73,10 +73,11 @@ class Trigger:
         """The recorded call failed."""
         return self.error_code is not None
 
-    def is_own_call(self, stack_name: str, exec_role_name: str | None = None) -> bool:
-        """Made by one of the stack's roles, or by the organization's exec role when its name is given
-        (guards.is_own_role: the rules' loop guard, checked again)."""
-        return is_own_role(self.role_arn, self.actor, self.account, stack_name, exec_role_name)
+    def is_own_call(self, stack_name: str, exec_role_name: str | None = None, stack_account: str | None = None) -> bool:
+        """Made by one of the stack's roles (in `stack_account`, the stack's own, when given: in organization mode the
+        event's account is a member's, where a role under the stack's path is anyone's), or by the organization's
+        exec role when its name is given (guards.is_own_role: the rules' loop guard, checked again)."""
+        return is_own_role(self.role_arn, self.actor, stack_account or self.account, stack_name, exec_role_name)
 
 
 # Deeper than any CloudTrail record (an ECS task definition is about ten levels): deeper is malformed or hostile, and

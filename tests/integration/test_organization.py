@@ -99,6 +99,25 @@ def test_a_call_by_the_exec_role_in_a_member_is_never_remediated(organization: O
     assert default_vpc_picture(organization.ec2(payments))["vpc"] is None
 
 
+@pytest.mark.parametrize(
+    "role_path",
+    [
+        "vpc-remediator/vpc-remediator/",  # the hub stack's path, but in a member: the hub's roles live in the hub only
+        "imposter/",  # the exec role's name under another path (names are unique per account, paths are not)
+    ],
+)
+def test_a_members_role_that_only_looks_like_ours_is_remediated(organization: Organization, role_path: str) -> None:
+    payments, _ = organization.members
+    event = by_exec_role(deleted_vpc_event(organization, payments), "vpc-remediator-exec")
+    issuer = event["detail"]["userIdentity"]["sessionContext"]["sessionIssuer"]
+    issuer["arn"] = f"arn:aws:iam::{payments.account}:role/{role_path}vpc-remediator-exec"
+
+    (report,) = on_default_vpc_event(event, organization.regions(organization.settings()), home=HOME)
+
+    assert report.outcome.value == "remediated", report.reason
+    assert default_vpc_picture(organization.ec2(payments))["vpc"] is not None
+
+
 def test_a_canary_account_only_reports(organization: Organization) -> None:
     payments, analytics = organization.members
     settings = organization.settings(dry_run_accounts=frozenset({payments.account}))

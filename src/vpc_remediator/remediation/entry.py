@@ -152,7 +152,7 @@ def not_ours_report(
     else:
         untrusted = untrusted_report(trigger, home, kind)
     exec_role = org.exec_role_name if org.enabled else None
-    if untrusted is not None or not trigger.is_own_call(settings.stack_name, exec_role):
+    if untrusted is not None or not trigger.is_own_call(settings.stack_name, exec_role, home.account):
         return untrusted
     reason = f"made by this stack's own role {trigger.role_name or trigger.actor}: {why}"
     return stamp.report(resource, kind, Outcome.IGNORED, reason)
