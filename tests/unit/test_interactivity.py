@@ -3,6 +3,7 @@ nothing; one click claims its change once and queues it."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -17,7 +18,7 @@ from slack_sdk.signature import Clock
 from tests.unit.fakes import NOW
 from vpc_remediator.domain.approval import ChangeState, PendingChange, Step
 from vpc_remediator.domain.report import Action
-from vpc_remediator.remediation.interactivity import ClickPorts, handle_click
+from vpc_remediator.remediation.interactivity import ClickPorts, handle_click, on_click_request
 from vpc_remediator.remediation.ports import MemoryApprovalStore
 from vpc_remediator.settings import Settings
 
@@ -249,3 +250,52 @@ def test_a_click_that_cannot_be_queued_gives_the_claim_back() -> None:
     change = endpoint.store.get(CHANGE_ID)
     assert change is not None and change.state is ChangeState.PENDING  # it can be clicked again
     assert change.steps[-1] == Step(NOW, USER, "approve", "not queued")
+
+
+def function_url_event(body: bytes, headers: dict[str, str], *, base64_encoded: bool) -> dict[str, Any]:
+    """A Lambda function URL request (payload format 2.0): header names in lower case, the body as text or base64."""
+    text = base64.b64encode(body).decode() if base64_encoded else body.decode()
+    return {
+        "version": "2.0",
+        "rawPath": "/",
+        "headers": {name.lower(): value for name, value in headers.items()},
+        "body": text,
+        "isBase64Encoded": base64_encoded,
+    }
+
+
+@pytest.mark.parametrize("base64_encoded", [True, False])
+def test_a_function_url_request_is_checked_over_the_exact_bytes_slack_signed(base64_encoded: bool) -> None:
+    endpoint = Endpoint()
+    body = body_of(payload())
+    event = function_url_event(body, signed(body), base64_encoded=base64_encoded)
+    response = on_click_request(event, SETTINGS, endpoint.ports())
+    assert response["statusCode"] == 200
+    assert [item["change_id"] for item in endpoint.queued] == [CHANGE_ID]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        # Signed over the decoded bytes, but the flag says the text is base64 and it is not.
+        function_url_event(body_of(payload()), signed(body_of(payload())), base64_encoded=False)
+        | {"isBase64Encoded": True},
+        # Signed over the base64 text, not over the request's bytes.
+        {
+            "headers": signed(base64.b64encode(body_of(payload()))),
+            "body": base64.b64encode(body_of(payload())).decode(),
+            "isBase64Encoded": True,
+        },
+        # Two timestamps (a function URL joins repeated headers with commas).
+        function_url_event(body_of(payload()), signed(body_of(payload())), base64_encoded=False)
+        | {"headers": {**signed(body_of(payload())), "X-Slack-Request-Timestamp": f"{int(START)},{int(START)}"}},
+        "not a request",
+        {"body": {"payload": "{}"}, "headers": "none"},
+    ],
+    ids=["flag-without-base64", "signed-over-base64-text", "repeated-timestamp", "not-a-dict", "odd-shapes"],
+)
+def test_a_function_url_request_of_another_shape_is_refused_and_changes_nothing(event: Any) -> None:
+    endpoint = Endpoint()
+    response = on_click_request(event, SETTINGS, endpoint.ports())
+    assert response["statusCode"] == 401
+    assert unchanged(endpoint)
