@@ -33,6 +33,13 @@ def nodegroup_names(identifier: str, cluster: str | None) -> tuple[str, str]:
     return cluster or "", identifier
 
 
+def cluster_names(eks: EKSClient) -> list[str]:
+    """Every EKS cluster of the region, sorted: the sweep pages through them one cluster at a time."""
+    with translated("eks:ListClusters"):
+        pages = eks.get_paginator("list_clusters").paginate()
+        return sorted(name for page in pages for name in page["clusters"])
+
+
 class EksNodegroupAdapter:
     """Describes managed node groups; the plan is the replacement's subnets."""
 
@@ -113,9 +120,7 @@ class EksNodegroupLister:
 
     def _all_clusters(self) -> list[str]:
         if self._clusters is None:
-            with translated("eks:ListClusters"):
-                pages = self._eks.get_paginator("list_clusters").paginate()
-                self._clusters = sorted(name for page in pages for name in page["clusters"])
+            self._clusters = cluster_names(self._eks)
         return self._clusters
 
     def page(self, token: str | None) -> tuple[list[Workload], str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from vpc_remediator.aws.eks import cluster_names
 from vpc_remediator.aws.errors import translated
 from vpc_remediator.domain.errors import ResourceNotFoundError
 from vpc_remediator.domain.placement import NetworkPlan
@@ -105,9 +106,7 @@ class FargateProfileLister:
 
     def _all_clusters(self) -> list[str]:
         if self._clusters is None:
-            with translated("eks:ListClusters"):
-                pages = self._eks.get_paginator("list_clusters").paginate()
-                self._clusters = sorted(name for page in pages for name in page["clusters"])
+            self._clusters = cluster_names(self._eks)
         return self._clusters
 
     def page(self, token: str | None) -> tuple[list[Workload], str | None]:
