@@ -206,3 +206,20 @@ def test_an_identifier_that_is_not_text_is_a_malformed_event(ec2: Any, case: str
     assert report["outcome"] == "ignored"
     assert report["reason"].startswith("malformed event, not retried:")
     assert "not text" in report["reason"] or "not a list of text" in report["reason"]
+
+
+@pytest.mark.parametrize(
+    ("name", "tags"),
+    [
+        ("sagemaker/CreateNotebookInstance", 7),
+        ("sagemaker/CreateTrainingJob", True),
+        ("sagemaker/CreateProcessingJob", 1.5),
+    ],
+)
+def test_sagemaker_tags_that_are_not_a_list_are_no_tags_and_the_workload_is_still_checked(
+    ec2: Any, name: str, tags: Any
+) -> None:
+    # The workload does not exist in this account: the report says so (for the sweep) instead of the handler failing.
+    (report,) = invoke(placement.lambda_handler, replaced(name, ("detail", "requestParameters", "tags"), tags))
+    assert report["outcome"] == "skipped", report["reason"]
+    assert report["kind"].startswith("sagemaker-")
