@@ -281,7 +281,25 @@ def placement_refs(trigger: Trigger) -> tuple[list[WorkloadRef], str | None]:
         return [], f"{OMITTED}, and its responseElements name no {kind.name}: the sweep will check it"
     if not refs:
         return [], f"{trigger.event_name} names no {kind.name} in its response"
+    elsewhere = next(filter(None, (_elsewhere(ref.identifier, trigger) for ref in refs)), None)
+    if elsewhere:
+        return [], elsewhere
     return refs, None
+
+
+def _elsewhere(identifier: str, trigger: Trigger) -> str | None:
+    """Why an ARN in the record is not the event's to check: a call is recorded in the account and region it was made
+    in, so a workload of another one is a forged or broken record. Its name would be read (and changed) here, where
+    another workload may bear it (a describe by ARN may even answer for a resource shared with this account)."""
+    parts = identifier.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    account, region = parts[4], parts[3]
+    if account and account != trigger.account:
+        return f"{trigger.event_name} names {identifier}, of account {account}, not {trigger.account}: not checked here"
+    if region and region != trigger.region:
+        return f"{trigger.event_name} names {identifier}, of region {region}, not {trigger.region}: not checked here"
+    return None
 
 
 def repeated_as(trigger: Trigger) -> str:

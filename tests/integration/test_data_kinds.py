@@ -360,6 +360,36 @@ def test_a_glue_connection_keeping_its_own_password_is_reported_never_updated(
     assert corrected["PhysicalConnectionRequirements"]["SubnetId"] in topo.private
 
 
+def test_a_glue_connection_whose_name_holds_a_slash_is_moved_and_verified_by_its_whole_name(topo: Topology) -> None:
+    # Glue names may hold "/": "team/orders-db" is not "orders-db", which may exist too and must never be read for it
+    # (neither when the event names it nor when the move is verified by its ARN, …:connection/team/orders-db).
+    name = "team/orders-db"
+    zone = zone_of(topo.public[0])
+    target = next(subnet for subnet in topo.private if zone_of(subnet) == zone)
+    before = {**glue_connection(topo.public[0], zone, topo.web_sg, SECRET_ID="orders-db-credentials"), "Name": name}
+    after = {
+        **before,
+        "PhysicalConnectionRequirements": {**before["PhysicalConnectionRequirements"], "SubnetId": target},
+    }
+    read_only = ("CreationTime", "LastUpdatedTime", "LastUpdatedBy", "Status")
+    update = {key: value for key, value in after.items() if key not in read_only}
+    get, tags = {**GET, "Name": name}, {"ResourceArn": f"arn:aws:glue:{REGION}:{ACCOUNT}:connection/{name}"}
+    client, stubber = stubbed_glue(
+        [
+            ("get_connection", {"Connection": before}, get),
+            ("get_tags", {"Tags": {}}, tags),
+            ("update_connection", {}, {"Name": name, "ConnectionInput": update}),
+            ("get_connection", {"Connection": after}, get),
+            ("get_tags", {"Tags": {}}, tags),
+        ]
+    )
+    event = glue_event(topo)
+    event["detail"]["requestParameters"]["connectionInput"]["name"] = name
+    report = handle(event, glue=client)
+    stubber.assert_no_pending_responses()
+    assert (report.resource, report.outcome.value) == (tags["ResourceArn"], "remediated"), report.reason
+
+
 def test_a_glue_connection_made_by_cloudformation_gets_the_template_change_with_its_zone(topo: Topology) -> None:
     zone = zone_of(topo.public[0])
     before = glue_connection(topo.public[0], zone, topo.web_sg, SECRET_ID="orders-db-credentials")

@@ -61,9 +61,17 @@ HANDLERS: dict[str, tuple[Callable[..., Any], list[str]]] = {
         [name for name in SAMPLES if name.startswith(("ec2/", "cloudformation/"))],
     ),
     "nat-gateway": (nat_gateway.lambda_handler, ["ec2/CreateNatGateway", "ec2/CreateNatGateway_failed"]),
+    # Every kind moto simulates (App Runner it does not: its adapter's faults are tested with botocore's Stubber).
     "placement": (
         placement.lambda_handler,
-        [name for name in SAMPLES if name.startswith(("ecs/", "batch/", "lambda/"))],
+        [
+            name
+            for name in SAMPLES
+            if name.startswith(
+                ("ecs/", "batch/", "lambda/", "autoscaling/", "eks/", "codebuild/", "sagemaker/", "glue/")
+            )
+            or name.startswith("ec2/RunInstances")
+        ],
     ),
     "sweep": (sweep.lambda_handler, ["cloudformation/StackStatusChange_create_complete"]),
 }

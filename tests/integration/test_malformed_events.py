@@ -206,3 +206,55 @@ def test_an_identifier_that_is_not_text_is_a_malformed_event(ec2: Any, case: str
     assert report["outcome"] == "ignored"
     assert report["reason"].startswith("malformed event, not retried:")
     assert "not text" in report["reason"] or "not a list of text" in report["reason"]
+
+
+@pytest.mark.parametrize(
+    ("name", "tags"),
+    [
+        ("sagemaker/CreateNotebookInstance", 7),
+        ("sagemaker/CreateTrainingJob", True),
+        ("sagemaker/CreateProcessingJob", 1.5),
+    ],
+)
+def test_sagemaker_tags_that_are_not_a_list_are_no_tags_and_the_workload_is_still_checked(
+    ec2: Any, name: str, tags: Any
+) -> None:
+    # The workload does not exist in this account: the report says so (for the sweep) instead of the handler failing.
+    (report,) = invoke(placement.lambda_handler, replaced(name, ("detail", "requestParameters", "tags"), tags))
+    assert report["outcome"] == "skipped", report["reason"]
+    assert report["kind"].startswith("sagemaker-")
+
+
+FOREIGN_ARNS = {
+    "build project of another account": (
+        "codebuild/CreateProject",
+        ("detail", "responseElements", "project", "arn"),
+        "arn:aws:codebuild:us-east-1:999999999999:project/build",
+        "of account 999999999999, not 123456789012",
+    ),
+    "node group of another region": (
+        "eks/CreateNodegroup",
+        ("detail", "responseElements", "nodegroup", "nodegroupArn"),
+        "arn:aws:eks:eu-west-1:123456789012:nodegroup/shop/workers/0ac9d2f1-1b2c-3d4e-5f60-718293a4b5c6",
+        "of region eu-west-1, not us-east-1",
+    ),
+    "Fargate profile of another account": (
+        "eks/CreateFargateProfile",
+        ("detail", "responseElements", "fargateProfile", "fargateProfileArn"),
+        "arn:aws:eks:us-east-1:999999999999:fargateprofile/shop/web/6ec6d7e2-3c55-4c5d-a4f3-1b2c3d4e5f60",
+        "of account 999999999999",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FOREIGN_ARNS)
+def test_a_workload_of_another_account_or_region_in_the_record_is_never_read_or_changed_here(
+    ec2: Any, case: str
+) -> None:
+    # A call is recorded where it was made: a record of this account naming another's workload is forged or broken.
+    # Its name must not be looked up here, where a workload of this account may bear it.
+    name, path, arn, problem = FOREIGN_ARNS[case]
+    (report,) = invoke(placement.lambda_handler, replaced(name, path, arn))
+    assert report["outcome"] == "ignored", report["reason"]
+    assert arn in report["reason"] and problem in report["reason"]
+    assert report["actions"] == []

@@ -37,6 +37,7 @@ from vpc_remediator.devkit.scenarios.default_vpc import (
     make_default_vpc_work,
 )
 from vpc_remediator.devkit.scenarios.placement import (
+    autoscaling_group,
     awsvpc,
     compute_environment,
     ecs_network,
@@ -187,7 +188,8 @@ class Setup:
 def _clients() -> dict[str, Any]:
     """The scenarios' own clients (builders and readers), made once: moto answers them whenever it is started."""
     return {
-        name: boto3.client(name, region_name=REGION) for name in ("ec2", "ecs", "lambda", "iam", "batch", "dynamodb")
+        name: boto3.client(name, region_name=REGION)
+        for name in ("ec2", "ecs", "lambda", "iam", "batch", "dynamodb", "autoscaling")
     }
 
 
@@ -347,12 +349,33 @@ def compute_environment_scenario() -> Setup:
     )
 
 
+def autoscaling_scenario() -> Setup:
+    """An Auto Scaling group in isolated subnets: moved to public subnets that map public IPs on launch."""
+    clients = _clients()
+    topo = lean_network(clients["ec2"])
+    for subnet in topo.public:
+        clients["ec2"].modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+    created = autoscaling_group(clients["autoscaling"], clients["ec2"], "workers", topo.isolated, (topo.group,))
+
+    def state() -> Any:
+        found = clients["autoscaling"].describe_auto_scaling_groups(AutoScalingGroupNames=["workers"])
+        return tuple(sorted(found["AutoScalingGroups"][0]["VPCZoneIdentifier"].split(",")))
+
+    return Setup(
+        load_sample("autoscaling/CreateAutoScalingGroup", **created),
+        "placement",
+        state,
+        lambda found: found == tuple(sorted(topo.public)),
+    )
+
+
 SCENARIOS: dict[str, Callable[[], Setup]] = {
     "default VPC (subnet, gateway, route missing)": default_vpc_scenario,
     "ECS service moved": ecs_scenario,
     "Lambda function moved": lambda_scenario,
     "job definition revised": job_definition_scenario,
     "compute environment moved": compute_environment_scenario,
+    "Auto Scaling group moved": autoscaling_scenario,
 }
 
 

@@ -73,6 +73,15 @@ def _undo(name: str, physical: Mapping[str, Any], members: frozenset[str]) -> st
     )
 
 
+def connection_name(identifier: str) -> str:
+    """The connection's name from its ARN (…:connection/<name>), or the name itself. A name may hold "/" (Glue allows
+    it): everything after the ARN's first "connection/" is the name, and a bare name is taken whole."""
+    marker = ":connection/"
+    if identifier.startswith("arn:") and marker in identifier:
+        return identifier.split(marker, 1)[1]
+    return identifier
+
+
 def connection_input(connection: Mapping[str, Any], input_members: frozenset[str]) -> dict[str, Any]:
     """The ConnectionInput that recreates the connection as GetConnection (HidePassword) describes it: every field
     UpdateConnection takes, copied as it is; read-only fields (times, status) left out."""
@@ -96,7 +105,7 @@ class GlueConnectionAdapter:
 
     def load(self, ref: WorkloadRef) -> Workload:
         """GetConnection with HidePassword (the password is never read), then its tags."""
-        name = ref.identifier.rsplit("/", 1)[-1]
+        name = connection_name(ref.identifier)
         with translated("glue:GetConnection"):
             found = dict(self._glue.get_connection(Name=name, HidePassword=True)["Connection"])
         return self.connection_workload(found, ref.tags)

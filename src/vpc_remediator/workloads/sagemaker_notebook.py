@@ -50,9 +50,11 @@ def sagemaker_refs(kind: str, name_key: str, arn_key: str, prefix: str = "") -> 
 
     def refs(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[WorkloadRef]:
         name = request.get(name_key) or request.get(name_key[0].upper() + name_key[1:])
+        listed = request.get("tags") or request.get("Tags")
+        # A hostile or broken record may hold anything here (a number, an object): only a list of pairs is tags.
         tags = {
             str(item.get("key", item.get("Key"))): str(item.get("value", item.get("Value", "")))
-            for item in request.get("tags") or request.get("Tags") or []
+            for item in (listed if isinstance(listed, list) else [])
             if isinstance(item, Mapping)
         }
         if isinstance(name, str) and name:
