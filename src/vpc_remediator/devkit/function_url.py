@@ -4,11 +4,11 @@ as Lambda's function URL event (payload format 2.0, the body base64-encoded) and
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from vpc_remediator.devkit.loopback import LoopbackServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -25,22 +25,18 @@ def function_url_event(path: str, headers: dict[str, str], body: bytes) -> dict[
     }
 
 
-class LocalFunctionUrl:
+class LocalFunctionUrl(LoopbackServer):
     """Serves one handler on 127.0.0.1 (a free port) for as long as the `with` block lasts."""
 
     def __init__(self, handler: Handler, context: Any = None) -> None:
         self.handler = handler
         self.context = context
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     @property
     def url(self) -> str:
         """The URL to post to."""
-        if self._server is None:
-            raise RuntimeError("the function URL is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        return self._base_url("function URL") + "/"
 
     def __enter__(self) -> LocalFunctionUrl:
         outer = self
@@ -61,17 +57,5 @@ class LocalFunctionUrl:
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet."""
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Request)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
+        self._serve(Request, "local-function-url")
         return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None

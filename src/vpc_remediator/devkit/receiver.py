@@ -13,13 +13,14 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlencode
 
+from vpc_remediator.devkit.loopback import LoopbackServer
 
-class LocalReceiver:
+
+class LocalReceiver(LoopbackServer):
     """Answers the scripted replies first (status, headers), then 200 "ok"; keeps every body it answered 200 to."""
 
     def __init__(self, replies: Iterable[tuple[int, dict[str, str]]] = ()) -> None:
@@ -30,16 +31,12 @@ class LocalReceiver:
         self._ts = 0
         self.attempts = 0
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     @property
     def url(self) -> str:
         """The webhook URL to post to."""
-        if self._server is None:
-            raise RuntimeError("the receiver is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/services/local/webhook"
+        return self._base_url("receiver") + "/services/local/webhook"
 
     @property
     def api_url(self) -> str:
@@ -91,23 +88,8 @@ class LocalReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the demo prints what matters."""
 
-        # Port 0: the system picks a free port; 127.0.0.1 only, never reachable from elsewhere.
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="local-slack-receiver", daemon=True
-        )
-        self._thread.start()
+        self._serve(Handler, "local-slack-receiver")
         return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
 
 
 def signed_click(
